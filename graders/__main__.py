@@ -1,0 +1,74 @@
+"""Command line: `python -m graders grade --day N --submission DIR --out DIR` and `progress`."""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from graders import engine, report
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors are one line and exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def main(argv=None):
+    parser = Parser(prog="graders", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    g = sub.add_parser("grade", help="grade one day, or every day when --day is left out")
+    g.add_argument("--day", help="1 to 7; leave out to grade every day")
+    g.add_argument("--submission", default="exercises", help="folder holding dayN.py files")
+    g.add_argument("--out", default="reports", help="folder for the JSON reports")
+    g.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
+    g.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
+    p = sub.add_parser("progress", help="show all seven days from the latest reports")
+    p.add_argument("--out", default="reports", help="folder of the JSON reports")
+    args = parser.parse_args(argv)
+    if args.command == "progress":
+        print(progress(Path(args.out)))
+        return 0
+    days = list(engine.DAYS) if args.day in (None, "") else [parse_day(parser, args.day)]
+    folder = Path(args.submission)
+    if not folder.is_dir():
+        parser.error(f"no submission folder {folder}")
+    full = True
+    for day in days:
+        try:
+            result = engine.grade(day, folder, args.out, args.seed)
+        except engine.GradingError as exc:
+            print(f"graders: {exc}", file=sys.stderr)
+            return 3
+        print(engine.render(result, Path(args.out) / f"day{day}.json"))
+        print()
+        full &= result["score"] == result["max_score"]
+    if len(days) > 1:
+        print(progress(Path(args.out)))
+    return 1 if args.strict and not full else 0
+
+
+def parse_day(parser, text):
+    """'3' -> 3; anything else is a usage error."""
+    if not text.isdigit() or int(text) not in engine.DAYS:
+        parser.error(f"unknown day {text!r}: choose a day from 1 to 7")
+    return int(text)
+
+
+def progress(out):
+    """A table of all seven days from the reports in `out`."""
+    rows = [f"{'Day':<5}{'Score':>8}  {'Status':<17}Next"]
+    for day in engine.DAYS:
+        path = out / f"day{day}.json"
+        try:
+            r = json.loads(path.read_text())
+        except (OSError, ValueError):
+            rows.append(f"{day:<5}{'-':>8}  {'not graded':<17}make grade DAY={day}")
+            continue
+        nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
+        rows.append(f"{day:<5}{r['score']:>4}/{r['max_score']:<3}  {r['status']:<17}{nxt}")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

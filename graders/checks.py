@@ -1,0 +1,116 @@
+"""Numeric helpers and checks shared by every grader test.
+
+Each `expect_*` returns the checked value or raises a `Failure` whose message says what was
+called, what came back and what was expected.
+"""
+import numbers
+
+import numpy as np
+
+from graders.door import Failure, Member
+
+TINY = 1e-12
+
+
+def fmt(x):
+    """Numbers printed compactly; long arrays summarized."""
+    if type(x) is np.ndarray:
+        return np.array2string(x, precision=4, threshold=12, edgeitems=2, suppress_small=True)
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return repr(x)
+
+
+def describe(v):
+    """What came back, in words: kind, shape, a few numbers."""
+    if isinstance(v, Member):
+        return f"a {v.type_name} object"
+    if type(v) is np.ndarray:
+        return f"an array of shape {v.shape} (dtype {v.dtype}): {fmt(v)}"
+    if isinstance(v, bool):
+        return f"the bool {v}"
+    if isinstance(v, (int, float)):
+        return f"the number {fmt(v)}"
+    if v is None:
+        return "None (did you forget `return`?)"
+    if isinstance(v, (list, tuple)):
+        return f"a {type(v).__name__} of {len(v)} items"
+    return f"a {type(v).__name__}"
+
+
+def expect_array(v, shape, call, kind="f"):
+    """Exactly an np.ndarray of `shape`, numeric (`kind` "f": floats only), all finite."""
+    if type(v) is not np.ndarray:
+        raise Failure(f"{call} returned {describe(v)}; expected a NumPy array of shape {shape}.")
+    if v.dtype.kind not in ("f" if kind == "f" else "biuf"):
+        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected floats "
+                      f"(dtype float64).")
+    if v.shape != tuple(shape):
+        raise Failure(f"{call} returned an array of shape {v.shape}; expected shape "
+                      f"{tuple(shape)}.")
+    if not np.all(np.isfinite(v)):
+        raise Failure(f"{call} returned values that are not finite (nan or inf): {fmt(v)}.")
+    return v
+
+
+def expect_number(v, call):
+    """A real number (int or float, not bool), finite; returned as a float."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise Failure(f"{call} returned {describe(v)}; expected a single number (a float).")
+    if not np.isfinite(v):
+        raise Failure(f"{call} returned {v}; expected a finite number.")
+    return float(v)
+
+
+def expect_close(actual, expected, call, rtol=1e-7, atol=1e-10):
+    """Values match the grader's own to a tight tolerance."""
+    if not np.allclose(actual, expected, rtol=rtol, atol=atol):
+        raise Failure(f"{call} returned {fmt(actual)}; expected {fmt(expected)}.")
+    return actual
+
+
+def rel_error(a, n):
+    """max|a - n| / max(|a| + |n|, tiny): the gradient-check error."""
+    a, n = np.asarray(a, float), np.asarray(n, float)
+    return float(np.max(np.abs(a - n)) / max(np.max(np.abs(a) + np.abs(n)), TINY))
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Centered differences of f at every element of x (float64); x is left unchanged."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def expect_gradient(analytic, numeric, name, call, tol=1e-6):
+    """Relative error of a gradient against centered differences is within tol."""
+    err = rel_error(analytic, numeric)
+    if not err <= tol:
+        raise Failure(f"{call}: the gradient of {name} is off: relative error {err:.2e} "
+                      f"(allowed {tol:.0e}). Got {fmt(np.asarray(analytic))}, centered "
+                      f"differences give {fmt(np.asarray(numeric))}.")
+    return err
+
+
+def expect_unmodified(learner, names):
+    """The last call changed none of its array arguments (positions or keywords)."""
+    if learner.last.mutated:
+        which = ", ".join(str(names[k]) if isinstance(k, int) and k < len(names) else str(k)
+                          for k in learner.last.mutated)
+        raise Failure(f"{learner.last.text} changed its input {which} in place; it must "
+                      "leave its inputs as they were (work on a new array).")
+
+
+def expect_no_warnings(learner):
+    """The last call raised no NumPy warning (overflow, divide by zero, invalid value)."""
+    if learner.last.warnings:
+        raise Failure(f"{learner.last.text} gave the warning {learner.last.warnings[0]!r}; "
+                      "a stable version gives none.")

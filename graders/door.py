@@ -1,0 +1,187 @@
+"""The one door from grader tests to learner code.
+
+`learner.day3.softmax(z)` sends plain data to the learner side and brings back plain data:
+exactly an `np.ndarray`, a number, a string, a list/tuple/dict of those, or a `Handle` for
+any other object, which stays on the learner side. A learner failure becomes a `Failure`
+with words for a beginner. Tests never know how the call was made.
+"""
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graders import funcs
+from graders.runner import FuncRef, Ref, RngSpec
+
+CALLABLE_TYPES = {"function", "method", "type", "builtin_function_or_method", "partial"}
+
+
+class Failure(AssertionError):
+    """A check failed; the message is for the learner."""
+    status = "failed"
+
+
+class NotStarted(Failure):
+    """The learner's code still raises NotImplementedError."""
+    status = "not_started"
+
+
+class Ungradable(Failure):
+    """The submission file is missing, does not parse, or fails on import."""
+    status = "ungradable"
+
+
+class PolicyViolation(Failure):
+    """The submission imports something the rules forbid."""
+    status = "policy_violation"
+
+
+@dataclass
+class Call:
+    """What the last request across the door did."""
+    text: str = ""
+    stdout: str = ""
+    stderr: str = ""
+    warnings: list = field(default_factory=list)
+    mutated: list = field(default_factory=list)
+
+
+class Learner:
+    """The submission as tests see it: `learner.dayN.name`, `learner.seed(s)`, `learner.last`."""
+
+    def __init__(self, transport, blocked=None):
+        self._transport = transport
+        self._blocked = blocked  # a Failure raised by every request (policy, pre-check)
+        self.last = Call()
+
+    def __getattr__(self, name):
+        if re.fullmatch(r"day[1-7]", name):
+            return Member(self, (name, None), name + ".py")
+        raise AttributeError(name)
+
+    def seed(self, seed):
+        """Seed the learner side's global `np.random` (as `np.random.seed(seed)`)."""
+        self._request("seed", None, int(seed), text=f"np.random.seed({seed})")
+
+    @staticmethod
+    def rng(seed):
+        """A `np.random.default_rng(seed)` to pass as an argument."""
+        return RngSpec(int(seed))
+
+    def _request(self, op, target, *args, text):
+        if self._blocked:
+            raise self._blocked
+        record = self._transport.request(op, target, *args)
+        self.last = Call(text, record["stdout"], record["stderr"], record["warnings"],
+                         record["mutated"])
+        if "error" in record:
+            raise failure(record["error"], text, target)
+        return record.get("value")
+
+    def _wrap(self, value, text):
+        """Turn Refs inside a returned value into Handles."""
+        if isinstance(value, Ref):
+            return Member(self, (value.id, None), text, value.type)
+        if type(value) in (list, tuple):
+            return type(value)(self._wrap(v, text) for v in value)
+        if type(value) is dict:
+            return {k: self._wrap(v, text) for k, v in value.items()}
+        return value
+
+
+class Member:
+    """A module, a learner object, or one of their attributes, reached by name."""
+
+    def __init__(self, learner, target, text, type_name="module"):
+        object.__setattr__(self, "_learner", learner)
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "type_name", type_name)
+
+    def __repr__(self):
+        return f"<{self.type_name} {self._text}>"
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        owner = self._target[0]
+        text = name if isinstance(owner, str) else f"{self._text}.{name}"
+        value = self._learner._request("get", (owner, name), text=text)
+        if isinstance(value, Ref) and value.type in CALLABLE_TYPES:
+            return Member(self._learner, (owner, name), text, value.type)
+        if value is None and isinstance(owner, str):
+            raise NotStarted(f"{self._text} still sets {name} = None: fill it in first.")
+        return self._learner._wrap(value, text)
+
+    def __setattr__(self, name, value):
+        owner = self._target[0]
+        self._learner._request("set", (owner, name), export(value),
+                               text=f"setting {self._text}.{name}")
+
+    def __call__(self, *args, **kwargs):
+        parts = [summary(a) for a in args] + [f"{k}={summary(v)}" for k, v in kwargs.items()]
+        text = f"{self._text}({', '.join(parts)})"
+        value = self._learner._request("call", self._target, [export(a) for a in args],
+                                       {k: export(v) for k, v in kwargs.items()}, text=text)
+        return self._learner._wrap(value, text)
+
+
+def export(v):
+    """Grader value -> door data; grader functions travel by name."""
+    if isinstance(v, Member):
+        return Ref(v._target[0], v.type_name)
+    if callable(v) and getattr(v, "__module__", None) == funcs.__name__:
+        return FuncRef(v.__name__)
+    if hasattr(v, "func") and getattr(v.func, "__module__", None) == funcs.__name__:
+        return FuncRef(v.func.__name__, tuple(map(export, v.args)),
+                       {k: export(x) for k, x in v.keywords.items()})
+    if type(v) in (list, tuple):
+        return type(v)(export(x) for x in v)
+    if type(v) is dict:
+        return {k: export(x) for k, x in v.items()}
+    return v
+
+
+def failure(error, text, target):
+    """A learner-side error record -> the Failure a test raises."""
+    kind, where = error["kind"], f" ({error['where']})" if error["where"] else ""
+    raised = f"{error['type']}: {error['message']}".strip(": ")
+    if kind == "missing":
+        owner = target[0] + ".py" if isinstance(target[0], str) else text.split(".")[0]
+        return Failure(f"{owner} has no `{error['message']}`. Define it with exactly this "
+                       "name, at the top level of the file (check the spelling).")
+    if kind == "import":
+        return Ungradable(f"the file could not be imported: {raised}{where}")
+    if kind == "not_started":
+        return NotStarted(f"{text} is not started yet: it raised NotImplementedError"
+                          f"({error['message']!r}){where}.")
+    if kind == "exit":
+        return Failure(f"{text} {error['message']}{where}; return a value instead.")
+    return Failure(f"{text} raised {raised}{where}.")
+
+
+def summary(v):
+    """A short text for a value in a call description."""
+    if type(v) is np.ndarray:
+        return f"<array {v.shape}>" if v.ndim else repr(v.item())
+    if isinstance(v, Member):
+        return f"<{v.type_name}>"
+    if isinstance(v, RngSpec):
+        return f"np.random.default_rng({v.seed})"
+    if callable(v):
+        return getattr(v, "__name__", getattr(getattr(v, "func", None), "__name__", "f"))
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    text = repr(v)
+    return text if len(text) <= 40 else f"<{type(v).__name__} of {len(v)}>"
+
+
+class InProcess:
+    """Serve requests in this process (for measurement; grading uses a worker later)."""
+
+    def __init__(self, folder):
+        from graders.runner import Runner
+        self.runner = Runner(folder, funcs)
+
+    def request(self, op, target, *args):
+        return self.runner.handle(op, target, *args)

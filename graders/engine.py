@@ -1,0 +1,69 @@
+"""Grade one day of a submission: run the day's grader tests with pytest, write the report."""
+import contextlib
+import io
+import json
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+from pytest_jsonreport.plugin import JSONReport
+
+from graders import report
+
+HERE = Path(__file__).resolve().parent
+DAYS = range(1, 8)
+
+
+class GradingError(Exception):
+    """The kit itself could not grade (a broken grader install, not the learner's fault)."""
+
+
+def test_files(day):
+    """The grader test files of a day: public first, then hidden where present."""
+    return [p for p in (HERE / "public" / f"test_day{day}.py",
+                        HERE / "hidden" / f"test_day{day}.py") if p.is_file()]
+
+
+def grade(day, submission, out, seed=None):
+    """Run the checks of `day` on the folder `submission`; write and return OUT/dayN.json."""
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    if not test_files(day):
+        raise GradingError(f"no grader tests for day {day} in {HERE}")
+    raw = JSONReport()
+    args = [*map(str, test_files(day)), "-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE),
+            "-p", "graders.plugin", "-p", "no:cacheprovider", "--import-mode=importlib",
+            "--submission", str(submission), "--day", str(day), "--seed", str(seed),
+            "--json-report-file=none", "-q", "--tb=short"]
+    start = time.perf_counter()
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        code = pytest.main(args, plugins=[raw])
+    if raw.report is None or code not in (0, 1):
+        raise GradingError(f"the graders of day {day} could not run (pytest exit {code}): "
+                           + said.getvalue().strip()[-500:])
+    result = report.build(raw.report, day=day, seed=seed, folder=submission,
+                          duration_s=time.perf_counter() - start, sandbox="none")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"day{day}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / f"day{day}.raw.json").write_text(json.dumps(raw.report) + "\n")
+    return result
+
+
+def render(result, path):
+    """The terminal view: a line per check, then failures with hints, total and next task."""
+    lines = [f"Day {result['day']} · {result['submission']['folder']} · seed {result['seed']}"]
+    width = max((len(t["name"]) for t in result["tests"]), default=0)
+    for t in result["tests"]:
+        mark = "✓" if t["status"] == "passed" else "✗"
+        lines.append(f"  {mark} {t['name']:<{width}}  {t['points']}/{t['max_points']}")
+    failed = [t for t in result["tests"] if t["status"] != "passed"]
+    if failed and result["status"] not in report.BLOCKING + ("not_started",):
+        lines.append("")
+        for t in failed:
+            lines += [f"✗ {t['name']} ({report.task_title(t['task'])}, {t['status']})",
+                      f"    {t['message']}", f"    Hint: {t['hint']}"]
+    lines += ["", f"Score: {result['score']}/{result['max_score']} ({result['status']})",
+              result["message"], f"Report: {path}"]
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""pytest plugin of the kit: options, the `grade` marker, and the `learner` and `rng` fixtures."""
+import ast
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graders import policy
+from graders.door import Failure, InProcess, Learner, PolicyViolation, Ungradable
+
+RULE = ("only NumPy and the standard library are allowed (plus sklearn.datasets and "
+        "sklearn.model_selection for data, matplotlib for plots)")
+
+
+def pytest_addoption(parser):
+    """Options in the `graders` group."""
+    group = parser.getgroup("graders", "grading a submission")
+    group.addoption("--submission", default="exercises", help="folder holding dayN.py files")
+    group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
+    group.addoption("--seed", type=int, default=0, help="seed of every random input")
+
+
+def pytest_configure(config):
+    """Register the `grade` marker with its signature."""
+    config.addinivalue_line(
+        "markers", "grade(task, points, hint): the task number, points and hint of a check")
+
+
+def pytest_collection_modifyitems(items):
+    """Every grader test must carry a complete `grade` marker."""
+    for item in items:
+        mark = item.get_closest_marker("grade")
+        if mark is None or {"task", "points", "hint"} - set(mark.kwargs):
+            raise pytest.UsageError(f"{item.nodeid} needs @pytest.mark.grade(task=, points=, "
+                                    "hint=)")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_json_runtest_metadata(item, call):
+    """Attach task, points, hint, visibility and the kit's view of a failure to the report."""
+    mark = item.get_closest_marker("grade")
+    meta = dict(mark.kwargs, visibility=visibility(item.path))
+    if call.excinfo is not None and call.excinfo.errisinstance(Failure):
+        meta["status"] = call.excinfo.type.status
+        meta["message"] = str(call.excinfo.value)
+    return meta
+
+
+def visibility(path):
+    """Tests under a `hidden` folder are hidden; all others are visible."""
+    return "hidden" if "hidden" in Path(path).parts else "visible"
+
+
+@pytest.fixture(scope="session")
+def door(pytestconfig):
+    """The session's Learner, or a blocked one when the file cannot be graded."""
+    folder = Path(pytestconfig.getoption("submission"))
+    day = pytestconfig.getoption("day")
+    blocked = precheck(folder, day) if day else None
+    return Learner(InProcess(folder), blocked)
+
+
+@pytest.fixture
+def learner(door):
+    """The submission, reached only through the door."""
+    return door
+
+
+@pytest.fixture
+def seed(pytestconfig, request):
+    """An integer seed for this test, from the session seed and the test's name."""
+    return zlib.crc32(f"{pytestconfig.getoption('seed')}:{request.node.name}".encode())
+
+
+@pytest.fixture
+def rng(seed):
+    """A NumPy Generator for this test's inputs."""
+    return np.random.default_rng(seed)
+
+
+def precheck(folder, day):
+    """Missing, unparsable or forbidden files (day N and the siblings it imports)."""
+    todo, seen = [f"day{day}"], set()
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        path = folder / f"{name}.py"
+        if not path.is_file():
+            who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
+            return Ungradable(f"{name}.py is missing from {folder}{who}.")
+        try:
+            tree = ast.parse(path.read_bytes(), filename=path.name)
+        except SyntaxError as exc:
+            return Ungradable(f"{name}.py does not parse: {exc.msg} (line {exc.lineno}).")
+        except ValueError as exc:  # e.g. null bytes
+            return Ungradable(f"{name}.py does not parse: {exc}.")
+        for line, module in policy.violations(tree):
+            return PolicyViolation(f"{name}.py line {line} imports {module}: {RULE}.")
+        todo += [m for m in siblings(tree) if m not in seen]
+    return None
+
+
+def siblings(tree):
+    """The dayN modules a parsed file imports."""
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+    return {m for m in names if m in {f"day{k}" for k in range(1, 8)}}
+

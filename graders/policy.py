@@ -1,0 +1,39 @@
+"""The import rule (SPEC section 4): NumPy and the standard library, sklearn for data only."""
+import ast
+import sys
+
+ALLOWED = {"numpy", "matplotlib"} | {f"day{n}" for n in range(1, 8)}
+ALLOWED_SKLEARN = {"sklearn.datasets", "sklearn.model_selection"}
+DYNAMIC = {"__import__", "import_module"}
+
+
+def allowed(module):
+    """True when `module` (dotted) may be imported by a submission."""
+    top = module.split(".")[0]
+    if top == "sklearn":
+        return any(module == m or module.startswith(m + ".") for m in ALLOWED_SKLEARN)
+    return top in ALLOWED or top in sys.stdlib_module_names
+
+
+def violations(tree):
+    """[(line, module)] for every forbidden import in a parsed file, static or dynamic."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if not allowed(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] if node.module != "sklearn" else \
+                [f"sklearn.{a.name}" for a in node.names]
+            found += [(node.lineno, m) for m in names if not allowed(m)]
+        elif isinstance(node, ast.Call) and _name(node.func) in DYNAMIC:
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if not allowed(arg.value):
+                    found.append((node.lineno, arg.value))
+            else:
+                found.append((node.lineno, f"{_name(node.func)}(<computed name>)"))
+    return sorted(found)
+
+
+def _name(func):
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)

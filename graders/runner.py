@@ -1,0 +1,200 @@
+"""The learner side of the door: loads a submission and serves requests as plain data.
+
+Stand-alone on purpose (NumPy and the standard library only): the same file serves calls
+in-process and inside a worker process. Nothing a learner returns leaves this side except
+plain data; any other object stays here and is named by a `Ref`.
+"""
+import functools
+import importlib
+import io
+import os
+import sys
+import traceback
+import types
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OUTPUT_CAP = 64_000  # characters of learner output kept per call
+ITEMS_CAP = 100_000  # items taken from a returned generator
+DEPTH_CAP = 20
+TRUNCATED = "\n[... output truncated ...]\n"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A learner object that stays on the learner side."""
+    id: int
+    type: str
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    """A grader function (from the plain-functions module) passed to learner code."""
+    name: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RngSpec:
+    """A `np.random.Generator` built on the learner side from a seed."""
+    seed: int
+
+
+class Missing(Exception):
+    """The submission has no attribute of the requested name."""
+
+
+class CappedText(io.StringIO):
+    """A text sink that keeps at most OUTPUT_CAP characters, then marks the cut."""
+
+    def write(self, s):
+        room = OUTPUT_CAP - self.tell()
+        if room > 0:
+            super().write(s[:room])
+            if len(s) > room:
+                super().write(TRUNCATED)
+        return len(s)
+
+
+class Runner:
+    """Imports `dayN` modules from one folder and serves get/set/call requests."""
+
+    def __init__(self, folder, funcs):
+        self.folder = os.path.abspath(folder)
+        self.funcs = funcs
+        self.objects = {}
+
+    # -- loading -----------------------------------------------------------
+    def module(self, name):
+        """Import `dayN` from this folder (forgetting any dayN loaded from elsewhere)."""
+        if sys.path[:1] != [self.folder]:
+            for stale in [m for m in sys.modules if m[:3] == "day" and m[3:].isdigit()]:
+                del sys.modules[stale]
+            sys.path.insert(0, self.folder)
+        return importlib.import_module(name)
+
+    # -- requests -------------------------------------------------------------
+    def handle(self, op, target, *args):
+        """Serve one request; returns {"value": ...} or {"error": {...}}, plus output."""
+        out, err = CappedText(), CappedText()
+        record = {"stdout": "", "stderr": "", "warnings": [], "mutated": []}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            old = sys.stdout, sys.stderr
+            sys.stdout, sys.stderr = out, err
+            try:
+                record["value"] = getattr(self, "op_" + op)(target, record, *args)
+            except Exception as exc:  # the learner's own failure, described as data
+                record["error"] = self.describe_error(exc)
+            except SystemExit as exc:
+                record["error"] = {"kind": "exit", "type": "SystemExit",
+                                   "message": f"called sys.exit({exc.code!r})", "where": ""}
+            finally:
+                sys.stdout, sys.stderr = old
+        record["stdout"], record["stderr"] = out.getvalue(), err.getvalue()
+        record["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:20]
+        return record
+
+    def resolve(self, target):
+        """`target` is ("day3", "softmax") or (ref_id, "forward"); returns the object."""
+        owner, name = target
+        base = self.objects[owner] if isinstance(owner, int) else self.module(owner)
+        if name is None:
+            return base
+        if not hasattr(base, name):
+            raise Missing(name)
+        return getattr(base, name)
+
+    def op_get(self, target, record):
+        return self.export(self.resolve(target))
+
+    def op_set(self, target, record, value):
+        owner, name = target
+        setattr(self.objects[owner], name, self.load(value))
+
+    def op_call(self, target, record, args, kwargs):
+        fn = self.resolve(target)
+        if not callable(fn):
+            raise TypeError(f"{target[1]} is not a function (it is a {type(fn).__name__})")
+        args = [self.load(a) for a in args]
+        kwargs = {k: self.load(v) for k, v in kwargs.items()}
+        before = {k: v.copy() for k, v in [*enumerate(args), *kwargs.items()]
+                  if type(v) is np.ndarray}
+        result = self.export(fn(*args, **kwargs))
+        now = dict(enumerate(args)) | kwargs
+        record["mutated"] = [k for k, v in before.items()
+                             if not np.array_equal(v, now[k], equal_nan=True)]
+        return result
+
+    def op_seed(self, target, record, seed):
+        np.random.seed(seed)
+
+    # -- data across the door ---------------------------------------------------
+    def load(self, v):
+        """Grader data -> learner objects (fresh copies, so the grader's stay intact)."""
+        if type(v) is np.ndarray:
+            return v.copy()
+        if isinstance(v, Ref):
+            return self.objects[v.id]
+        if isinstance(v, RngSpec):
+            return np.random.default_rng(v.seed)
+        if isinstance(v, FuncRef):
+            fn = getattr(self.funcs, v.name)
+            return functools.partial(fn, *v.args, **v.kwargs) if v.args or v.kwargs else fn
+        if type(v) in (list, tuple):
+            return type(v)(self.load(x) for x in v)
+        if type(v) is dict:
+            return {k: self.load(x) for k, x in v.items()}
+        return v
+
+    def export(self, v, depth=0):
+        """Learner value -> plain data: exact ndarrays, numbers, str, containers, or a Ref."""
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        if t is np.ndarray and v.dtype.kind in "biufc":
+            return v.copy()
+        if t in (np.bool_,):
+            return bool(v)
+        if isinstance(v, np.integer) and t.__module__ == "numpy":
+            return int(v)
+        if isinstance(v, np.floating) and t.__module__ == "numpy":
+            return float(v)
+        if depth < DEPTH_CAP and t in (list, tuple):
+            return t(self.export(x, depth + 1) for x in v)
+        if depth < DEPTH_CAP and t is dict and all(type(k) is str for k in v):
+            return {k: self.export(x, depth + 1) for k, x in v.items()}
+        if isinstance(v, types.GeneratorType):
+            items = []
+            for x in v:
+                if len(items) >= ITEMS_CAP:
+                    break
+                items.append(self.export(x, depth + 1))
+            return items
+        self.objects[id(v)] = v
+        return Ref(id(v), t.__name__)
+
+    # -- failures --------------------------------------------------------------
+    def describe_error(self, exc):
+        """A learner exception as data: kind, type, message and the submission line."""
+        if isinstance(exc, Missing):
+            return {"kind": "missing", "type": "", "message": str(exc), "where": ""}
+        kind = "not_started" if isinstance(exc, NotImplementedError) else "raised"
+        if isinstance(exc, (SyntaxError, ImportError)) or _in_import(exc):
+            kind = "import"
+        where = ""
+        if isinstance(exc, SyntaxError) and exc.filename:
+            where = f"{os.path.basename(exc.filename)} line {exc.lineno}"
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if os.path.dirname(os.path.abspath(frame.filename)) == self.folder:
+                where = f"{os.path.basename(frame.filename)} line {frame.lineno}"
+        return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
+                "where": where}
+
+
+def _in_import(exc):
+    """True when the exception was raised while a module body was executing."""
+    return any(f.name == "<module>" for f in traceback.extract_tb(exc.__traceback__))
