@@ -24,7 +24,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     """Register the `grade` marker with its signature."""
     config.addinivalue_line(
-        "markers", "grade(task, points, hint): the task number, points and hint of a check")
+        "markers", "grade(task, points, hint, more=()): task number, points, hint and next hint tiers")
 
 
 def pytest_collection_modifyitems(items):
