@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from graders import engine, report
+from graders import engine, report, worker
 
 
 class Parser(argparse.ArgumentParser):
@@ -23,6 +23,8 @@ def main(argv=None):
     g.add_argument("--out", default="reports", help="folder for the JSON reports")
     g.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
     g.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
+    g.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
+                   help="where learner code runs (auto: bubblewrap where it works)")
     p = sub.add_parser("progress", help="show all seven days from the latest reports")
     p.add_argument("--out", default="reports", help="folder of the JSON reports")
     args = parser.parse_args(argv)
@@ -33,10 +35,14 @@ def main(argv=None):
     folder = Path(args.submission)
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
+    try:
+        sandbox = worker.choose_sandbox(args.sandbox)
+    except RuntimeError as exc:
+        parser.error(str(exc))
     full = True
     for day in days:
         try:
-            result = engine.grade(day, folder, args.out, args.seed)
+            result = engine.grade(day, folder, args.out, args.seed, sandbox)
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3

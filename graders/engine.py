@@ -1,5 +1,6 @@
 """Grade one day of a submission: run the day's grader tests with pytest, write the report."""
 import contextlib
+import hashlib
 import io
 import json
 import secrets
@@ -25,8 +26,18 @@ def test_files(day):
                         HERE / "hidden" / f"test_day{day}.py") if p.is_file()]
 
 
-def grade(day, submission, out, seed=None):
-    """Run the checks of `day` on the folder `submission`; write and return OUT/dayN.json."""
+def manifest():
+    """sha256 of every file of the graders and the reference."""
+    files = sorted(p for d in (HERE, HERE.parent / "reference") if d.is_dir()
+                   for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def grade(day, submission, out, seed=None, sandbox="process"):
+    """Run the checks of `day` on the folder `submission`; write and return OUT/dayN.json.
+
+    `sandbox` is bwrap, process, or none (in-process: for measurement only).
+    """
     seed = secrets.randbelow(2**31) if seed is None else seed
     if not test_files(day):
         raise GradingError(f"no grader tests for day {day} in {HERE}")
@@ -34,16 +45,23 @@ def grade(day, submission, out, seed=None):
     args = [*map(str, test_files(day)), "-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE),
             "-p", "graders.plugin", "-p", "no:cacheprovider", "--import-mode=importlib",
             "--submission", str(submission), "--day", str(day), "--seed", str(seed),
+            "--sandbox", sandbox,
             "--json-report-file=none", "-q", "--tb=short"]
     start = time.perf_counter()
+    before = manifest()
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
         code = pytest.main(args, plugins=[raw])
+    after = manifest()
+    changed = [f for f in before.keys() | after.keys() if before.get(f) != after.get(f)]
+    if changed:
+        raise GradingError(f"grading was stopped: {sorted(changed)[0]} changed while "
+                           "grading; the kit's files must not change")
     if raw.report is None or code not in (0, 1):
         raise GradingError(f"the graders of day {day} could not run (pytest exit {code}): "
                            + said.getvalue().strip()[-500:])
     result = report.build(raw.report, day=day, seed=seed, folder=submission,
-                          duration_s=time.perf_counter() - start, sandbox="none")
+                          duration_s=time.perf_counter() - start, sandbox=sandbox)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"day{day}.json").write_text(json.dumps(result, indent=2) + "\n")

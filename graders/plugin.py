@@ -1,5 +1,6 @@
 """pytest plugin of the kit: options, the `grade` marker, and the `learner` and `rng` fixtures."""
 import ast
+import time
 import zlib
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from graders import policy
 from graders.door import Failure, InProcess, Learner, PolicyViolation, Ungradable
+from graders.worker import Worker
 
 RULE = ("only NumPy and the standard library are allowed (plus sklearn.datasets and "
         "sklearn.model_selection for data, matplotlib for plots)")
@@ -19,6 +21,8 @@ def pytest_addoption(parser):
     group.addoption("--submission", default="exercises", help="folder holding dayN.py files")
     group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
     group.addoption("--seed", type=int, default=0, help="seed of every random input")
+    group.addoption("--sandbox", default="process", choices=("bwrap", "process", "none"),
+                    help="where learner code runs: bubblewrap, a limited process, or in here")
 
 
 def pytest_configure(config):
@@ -58,12 +62,18 @@ def door(pytestconfig):
     folder = Path(pytestconfig.getoption("submission"))
     day = pytestconfig.getoption("day")
     blocked = precheck(folder, day) if day else None
-    return Learner(InProcess(folder), blocked)
+    mode = pytestconfig.getoption("sandbox")
+    transport = InProcess(folder) if mode == "none" else Worker(folder, mode)
+    yield Learner(transport, blocked)
+    transport.close()
 
 
 @pytest.fixture
-def learner(door):
-    """The submission, reached only through the door."""
+def learner(door, request):
+    """The submission, reached only through the door, with this test's deadline."""
+    mark = request.node.get_closest_marker("timeout")
+    limit = mark.args[0] if mark else float(request.config.getini("timeout") or 0)
+    door.deadline = time.monotonic() + 0.9 * limit if limit else None
     return door
 
 

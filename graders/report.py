@@ -78,7 +78,7 @@ def test_status(raw, verdict):
         return "passed"
     if "Timeout" in crash(raw):
         return "timeout"
-    if verdict in ("failed", "not_started"):
+    if verdict in ("failed", "not_started", "timeout", "error"):
         return verdict
     if verdict in BLOCKING or raw["outcome"] in ("skipped", "xfailed", "xpassed"):
         return "failed"
@@ -87,7 +87,7 @@ def test_status(raw, verdict):
 
 def test_message(raw, meta, status, name, hidden):
     """What the learner reads; hidden checks say only what they check."""
-    if status == "timeout":
+    if status == "timeout" and not meta.get("message"):
         return "This check took too long and was stopped: look for a loop that never ends."
     if hidden and meta.get("status") not in ("not_started", *BLOCKING):
         return f"A hidden check failed: {about(name)}."

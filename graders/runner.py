@@ -7,6 +7,7 @@ plain data; any other object stays here and is named by a `Ref`.
 import functools
 import importlib
 import io
+import json
 import os
 import sys
 import traceback
@@ -45,6 +46,10 @@ class RngSpec:
 
 class Missing(Exception):
     """The submission has no attribute of the requested name."""
+
+
+class PolicyError(ImportError):
+    """Learner code tried to import a module the rules forbid."""
 
 
 class CappedText(io.StringIO):
@@ -182,6 +187,8 @@ class Runner:
         """A learner exception as data: kind, type, message and the submission line."""
         if isinstance(exc, Missing):
             return {"kind": "missing", "type": "", "message": str(exc), "where": ""}
+        if isinstance(exc, PolicyError):
+            return {"kind": "policy", "type": "", "message": str(exc), "where": ""}
         kind = "not_started" if isinstance(exc, NotImplementedError) else "raised"
         if isinstance(exc, (SyntaxError, ImportError)) or _in_import(exc):
             kind = "import"
@@ -198,3 +205,135 @@ class Runner:
 def _in_import(exc):
     """True when the exception was raised while a module body was executing."""
     return any(f.name == "<module>" for f in traceback.extract_tb(exc.__traceback__))
+
+
+# -- the wire: JSON for structure, NumPy's .npy format for arrays, never pickle -------------
+MAX_MESSAGE = 1 << 30
+
+
+def pack(obj):
+    """A message -> bytes: 8-byte length, JSON, then each array as 8-byte length + .npy."""
+    blobs = []
+    head = json.dumps(_tree(obj, blobs)).encode()
+    parts = [len(head).to_bytes(8, "big"), head, len(blobs).to_bytes(8, "big")]
+    for blob in blobs:
+        parts += [len(blob).to_bytes(8, "big"), blob]
+    return b"".join(parts)
+
+
+def unpack(read):
+    """Read one message with `read(n) -> bytes` (which raises EOFError when closed)."""
+    head = json.loads(read(_length(read)))
+    blobs = [np.load(io.BytesIO(read(_length(read))), allow_pickle=False)
+             for _ in range(_length(read))]
+    return _value(head, blobs)
+
+
+def _length(read):
+    n = int.from_bytes(read(8), "big")
+    if n > MAX_MESSAGE:
+        raise ValueError("message too large")
+    return n
+
+
+def _tree(v, blobs):
+    if type(v) is np.ndarray:
+        buf = io.BytesIO()
+        np.save(buf, v, allow_pickle=False)
+        blobs.append(buf.getvalue())
+        return {"nd": len(blobs) - 1}
+    if isinstance(v, Ref):
+        return {"ref": [v.id, v.type]}
+    if isinstance(v, FuncRef):
+        return {"fn": [v.name, _tree(v.args, blobs), _tree(v.kwargs, blobs)]}
+    if isinstance(v, RngSpec):
+        return {"rng": v.seed}
+    if type(v) is tuple:
+        return {"tuple": [_tree(x, blobs) for x in v]}
+    if type(v) is list:
+        return [_tree(x, blobs) for x in v]
+    if type(v) is dict:
+        return {"dict": {str(k): _tree(x, blobs) for k, x in v.items()}}
+    if v is None or type(v) in (bool, int, float, str):
+        return v
+    raise TypeError(f"cannot send a {type(v).__name__}")
+
+
+def _value(t, blobs):
+    if type(t) is list:
+        return [_value(x, blobs) for x in t]
+    if type(t) is not dict:
+        return t
+    (kind, x), = t.items()
+    if kind == "nd":
+        return blobs[x]
+    if kind == "ref":
+        return Ref(int(x[0]), str(x[1]))
+    if kind == "fn":
+        return FuncRef(str(x[0]), _value(x[1], blobs), _value(x[2], blobs))
+    if kind == "rng":
+        return RngSpec(int(x))
+    if kind == "tuple":
+        return tuple(_value(y, blobs) for y in x)
+    return {k: _value(y, blobs) for k, y in x.items()}
+
+
+def guard_imports(folder, allowed):
+    """Refuse forbidden imports made by learner files, however they are spelled."""
+    import builtins
+    real_import, real_import_module = builtins.__import__, importlib.import_module
+    kit = {os.path.join(folder, f) for f in ("runner.py", "funcs.py", "policy.py")}
+
+    def from_learner(path):
+        return bool(path) and os.path.dirname(os.path.abspath(path)) == folder and \
+            os.path.abspath(path) not in kit
+
+    def check(name, path):
+        if from_learner(path) and not allowed(name):
+            raise PolicyError(f"{os.path.basename(path)} imports {name} while running")
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            check(name, (globals or {}).get("__file__"))
+        return real_import(name, globals, locals, fromlist, level)
+
+    def guarded_import_module(name, package=None):
+        check(name, sys._getframe(1).f_globals.get("__file__"))
+        return real_import_module(name, package)
+
+    builtins.__import__, importlib.import_module = guarded_import, guarded_import_module
+
+
+def serve(folder, fd_in, fd_out):
+    """The worker's loop: one request in, one record out, until the parent closes the pipe."""
+    import funcs
+    import policy
+    guard_imports(folder, policy.allowed)
+    runner = Runner(folder, funcs)
+    src, dst = os.fdopen(fd_in, "rb", buffering=0), os.fdopen(fd_out, "wb", buffering=0)
+
+    def read(n):
+        data = b""
+        while len(data) < n:
+            chunk = src.read(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    while True:
+        try:
+            op, target, args = unpack(read)
+        except EOFError:
+            return
+        record = runner.handle(op, tuple(target) if target else None, *args)
+        try:
+            dst.write(pack(record))
+        except TypeError as exc:
+            dst.write(pack({**record, "value": None, "error": {
+                "kind": "raised", "type": "TypeError", "message": str(exc), "where": ""}}))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.getcwd())
+    serve(os.getcwd(), int(sys.argv[1]), int(sys.argv[2]))

@@ -2,24 +2,110 @@
 import numpy as np
 import pytest
 
-from graders.checks import expect_array, expect_close, expect_unmodified
+from graders.checks import expect_array, expect_close, expect_number, fmt
 from graders.door import Failure
 
 
-@pytest.mark.grade(task="3.1", points=1, hint="Compare each entry with 0 and keep the larger.")
+def softmax_rows(z):
+    """The grader's own stable softmax along the last axis."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def one_hot(rng, n, c):
+    """n random one-hot rows of c classes."""
+    t = np.zeros((n, c))
+    t[np.arange(n), rng.integers(0, c, n)] = 1.0
+    return t
+
+
+def mean_cross_entropy(p, t):
+    """The grader's own loss: mean over rows of -sum_c t log p (p has no zeros here)."""
+    return float(np.mean(-np.sum(t * np.log(p), axis=-1)))
+
+
+@pytest.mark.grade(task="3.1", points=1,
+                   hint="Compare each entry with 0 and keep the larger one.",
+                   more=("Negative entries become 0; positive entries stay as they are.",
+                         "NumPy has an elementwise maximum of two arrays (or of an array and "
+                         "a number) that returns a new array."))
 def test_relu_is_max_of_zero_and_z(learner, rng):
     z = rng.standard_normal((4, 5))
+    z[0, :2] = 0.0
     out = expect_array(learner.day3.relu(z), z.shape, learner.last.text)
     expect_close(out, np.maximum(z, 0), learner.last.text)
-    expect_unmodified(learner, ["z"])
 
 
-@pytest.mark.grade(task="3.2", points=2,
-                   hint="Sum over the last axis, and keep that axis so the division lines up.")
+@pytest.mark.grade(task="3.2", points=1,
+                   hint="Divide each row's exponentials by that row's own sum.",
+                   more=("Sum over the last axis, not over the whole array or the first axis.",
+                         "Keep the summed axis (keepdims) so that an (N, C) array divides by "
+                         "an (N, 1) column."))
 def test_softmax_rows_sum_to_one(learner, rng):
     z = rng.standard_normal((4, 3))
     p = expect_array(learner.day3.softmax(z), z.shape, learner.last.text)
     sums = p.sum(axis=1)
-    if not np.allclose(sums, 1):
-        raise Failure(f"{learner.last.text} returned rows that sum to {np.round(sums, 3)}; "
+    if not np.allclose(sums, 1, rtol=0, atol=1e-9):
+        raise Failure(f"{learner.last.text} returned rows that sum to {fmt(sums)}; "
                       "each row must sum to 1.")
+
+
+@pytest.mark.grade(task="3.2", points=2,
+                   hint="softmax(z)_c = e^(z_c) / sum_k e^(z_k), computed row by row.",
+                   more=("Subtracting the row's max before exponentiating changes nothing "
+                         "mathematically; it only keeps the numbers small.",
+                         "Shift each row by its max, exponentiate, then divide by the row sums."))
+def test_softmax_matches_exp_over_row_sum(learner, rng):
+    z = 3 * rng.standard_normal((5, 4))
+    p = expect_array(learner.day3.softmax(z), z.shape, learner.last.text)
+    expect_close(p, softmax_rows(z), learner.last.text)
+
+
+@pytest.mark.grade(task="3.2", points=1,
+                   hint="A 1-D input of C logits is a single row: its C probabilities sum to 1.",
+                   more=("Work along the last axis (axis=-1) and the same code serves 1-D and "
+                         "2-D inputs.",
+                         "The result has the same shape as the input: (C,) in, (C,) out."))
+def test_softmax_treats_1d_input_as_one_row(learner, rng):
+    z = rng.standard_normal(6)
+    p = expect_array(learner.day3.softmax(z), z.shape, learner.last.text)
+    expect_close(p, softmax_rows(z), learner.last.text)
+
+
+@pytest.mark.grade(task="3.3", points=2,
+                   hint="Per row: minus the sum over classes of target * log(prediction); then "
+                        "average over the rows.",
+                   more=("Sum over the classes (axis 1), then take the mean over the batch "
+                         "(not over every entry, and not the plain sum over rows).",
+                         "With one-hot targets each row's loss is -log of the probability "
+                         "given to the true class."))
+def test_cross_entropy_is_mean_over_batch(learner, rng):
+    p = softmax_rows(rng.standard_normal((5, 4)))
+    t = one_hot(rng, 5, 4)
+    loss = expect_number(learner.day3.cross_entropy(p, t), learner.last.text)
+    expect_close(loss, mean_cross_entropy(p, t), learner.last.text, rtol=1e-6)
+
+
+@pytest.mark.grade(task="3.3", points=1,
+                   hint="1-D predictions and targets are a batch of one sample.",
+                   more=("Turn 1-D inputs into one row (shape (1, C)) before summing over "
+                         "classes.",
+                         "np.atleast_2d or a reshape to (1, -1) makes a 1-D array one row."))
+def test_cross_entropy_of_1d_input_is_a_batch_of_one(learner, rng):
+    p = softmax_rows(rng.standard_normal(5))
+    t = one_hot(rng, 1, 5)[0]
+    loss = expect_number(learner.day3.cross_entropy(p, t), learner.last.text)
+    expect_close(loss, mean_cross_entropy(p, t), learner.last.text, rtol=1e-6)
+
+
+@pytest.mark.grade(task="3.4", points=1,
+                   hint="Chain the three steps: your Day 2 layer, then softmax, then the loss.",
+                   more=("The layer gives logits of shape (N, C); softmax turns them into "
+                         "probabilities; cross_entropy compares them with the targets.",
+                         "Reuse layer_forward, softmax and cross_entropy; no new math."))
+def test_forward_and_loss_chains_layer_softmax_and_loss(learner, rng):
+    X, W = rng.standard_normal((5, 3)), rng.standard_normal((3, 4))
+    B, t = rng.standard_normal((1, 4)), one_hot(rng, 5, 4)
+    loss = expect_number(learner.day3.forward_and_loss(X, W, B, t), learner.last.text)
+    expect_close(loss, mean_cross_entropy(softmax_rows(X @ W + B), t), learner.last.text,
+                 rtol=1e-6)

@@ -1,0 +1,249 @@
+"""Learner code runs here: in a separate, limited process, optionally inside bubblewrap.
+
+The parent (the pytest process) never imports learner code. Each worker gets a fresh temporary
+folder holding copies of the submission's `day*.py`, `runner.py` and `funcs.py`, a scrubbed
+environment, resource limits, and a wall-clock deadline per call. A timeout or a crash kills
+the worker's whole process tree; the next request starts a fresh worker.
+"""
+import ctypes
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from graders import runner
+from graders.door import Failure
+
+HERE = Path(__file__).resolve().parent
+LIMITS = {  # generous: a correct solution never meets them
+    "address_space_mb": 4096,
+    "cpu_s": 600,
+    "file_size_mb": 16,
+    "open_files": 256,
+    "processes": 64,
+}
+
+
+class Timeout(Failure):
+    """A call ran past its deadline."""
+    status = "timeout"
+
+
+class Crash(Failure):
+    """The worker process died during a call."""
+    status = "error"
+
+
+def become_subreaper():
+    """Orphans of the worker (even after setsid) are re-parented to us, so we can reap them."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+
+
+def bwrap_works():
+    """True when bubblewrap is installed and can start a process here."""
+    exe = shutil.which("bwrap")
+    if not exe:
+        return False
+    done = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                           "--proc", "/proc", "--dev", "/dev", "true"], capture_output=True)
+    return done.returncode == 0
+
+
+def choose_sandbox(requested):
+    """auto -> bwrap where it works, else process (with a one-line notice)."""
+    if requested == "auto":
+        if bwrap_works():
+            return "bwrap"
+        print("graders: bubblewrap not available; learner code runs in a limited process "
+              "without a filesystem sandbox", file=sys.stderr)
+        return "process"
+    if requested == "bwrap" and not bwrap_works():
+        raise RuntimeError("--sandbox bwrap: bubblewrap is not installed or cannot run here")
+    return requested
+
+
+class Worker:
+    """The transport of the door: requests go to a worker process, records come back."""
+
+    def __init__(self, folder, sandbox="process", limits=None):
+        self.folder = Path(folder)
+        self.sandbox = sandbox
+        self.limits = dict(LIMITS, **(limits or {}))
+        self.proc = None
+        self.generation = 0
+        become_subreaper()
+
+    # -- requests ---------------------------------------------------------------
+    def request(self, op, target, *args, deadline=None):
+        if self.proc is None:
+            self.start()
+        try:
+            os.write(self.to_worker, runner.pack([op, list(target) if target else None, args]))
+            return runner.unpack(lambda n: self.read(n, deadline))
+        except Timeout:
+            self.stop()
+            raise
+        except (EOFError, BrokenPipeError, ValueError) as exc:
+            last = self.last_words()
+            code = self.stop()
+            raise Crash(crash_words(code) + last) from None
+        except BaseException:  # e.g. pytest-timeout's alarm: the worker's state is unknown
+            self.stop()
+            raise
+
+    def read(self, n, deadline):
+        data = b""
+        while len(data) < n:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise Timeout("This call took too long and was stopped: look for a loop "
+                              "that never ends, or work that grows too fast.")
+            ready, _, _ = select.select([self.from_worker], [], [], left)
+            if ready:
+                chunk = os.read(self.from_worker, min(n - len(data), 1 << 20))
+                if not chunk:
+                    raise EOFError
+                data += chunk
+        return data
+
+    # -- life and death ---------------------------------------------------------
+    def start(self):
+        self.home = Path(tempfile.mkdtemp(prefix="kit-worker-"))
+        work = self.home / "work"
+        work.mkdir()
+        for f in self.folder.glob("day*.py"):
+            if f.is_file() and not f.is_symlink():
+                shutil.copy(f, work / f.name)
+        shutil.copy(HERE / "runner.py", work / "runner.py")
+        shutil.copy(HERE / "funcs.py", work / "funcs.py")
+        shutil.copy(HERE / "policy.py", work / "policy.py")
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        cmd = [sys.executable, "-I", "runner.py", str(req_r), str(rep_w)]
+        if self.sandbox == "bwrap":
+            cmd = bwrap_command(work, self.home) + cmd
+        with open(self.home / "stderr.txt", "wb") as err:
+            self.proc = subprocess.Popen(
+                cmd, cwd=work, env=scrubbed_env(self.home), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=err, pass_fds=(req_r, rep_w),
+                start_new_session=True, preexec_fn=lambda: apply_limits(self.limits))
+        os.close(req_r)
+        os.close(rep_w)
+        self.to_worker, self.from_worker = req_w, rep_r
+        self.generation += 1
+
+    def last_words(self):
+        """The last line the worker wrote to stderr (why it died), if any."""
+        try:
+            lines = (self.home / "stderr.txt").read_bytes()[-2000:].decode(errors="replace")
+        except OSError:
+            return ""
+        lines = lines.strip().splitlines()
+        return f" Its last words: {lines[-1][:300]}" if lines else ""
+
+    def stop(self):
+        """Kill the worker's process group and every orphan it left; returns its exit code."""
+        if self.proc is None:
+            return None
+        proc, self.proc = self.proc, None
+        for fd in (self.to_worker, self.from_worker):
+            os.close(fd)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        code = proc.wait()
+        reap_orphans()
+        shutil.rmtree(self.home, ignore_errors=True)
+        return code
+
+    close = stop
+
+
+def apply_limits(limits):
+    """In the child before exec: address space, CPU, file size, open files, processes, core."""
+    mb = 1 << 20
+    for res, value in ((resource.RLIMIT_AS, limits["address_space_mb"] * mb),
+                       (resource.RLIMIT_CPU, limits["cpu_s"]),
+                       (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mb),
+                       (resource.RLIMIT_NOFILE, limits["open_files"]),
+                       (resource.RLIMIT_NPROC, limits["processes"]),
+                       (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def scrubbed_env(home):
+    """Only what Python and NumPy need; nothing inherited that could carry a secret."""
+    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / "mpl"), "TMPDIR": str(home),
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+            **{k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_CORETYPE")
+               or k == "OPENBLAS_L2_SIZE"}}
+
+
+def python_roots():
+    """The folders that make up this Python installation (base and venv)."""
+    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    roots |= {Path(p).resolve() for p in sys.path if "site-packages" in p}
+    return sorted(r for r in roots if r.exists())
+
+
+def bwrap_command(work, home):
+    """bubblewrap: no network, own PID namespace, only Python and the worker folder visible."""
+    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for system in ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/ld.so.cache"):
+        if os.path.exists(system):
+            cmd += ["--ro-bind", system, system]
+    for root in python_roots():
+        cmd += ["--ro-bind", str(root), str(root)]
+    exe = Path(sys.executable)
+    cmd += ["--ro-bind", str(exe.parent), str(exe.parent), "--bind", str(home), str(home),
+            "--chdir", str(work)]
+    return cmd
+
+
+def reap_orphans():
+    """Kill and wait for every process that was re-parented to us (escaped grandchildren)."""
+    me = str(os.getpid())
+    for _ in range(50):
+        orphans = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == me]
+        if not orphans:
+            return
+        for pid in orphans:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
+def parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[1]
+    except (OSError, IndexError):
+        return None
+
+
+def crash_words(code):
+    """Why the worker died, for a beginner."""
+    if code in (-signal.SIGKILL, -signal.SIGXCPU) or code == 137:
+        return "Your code was stopped: it used too much memory or CPU time."
+    if code is not None and code < 0:
+        return f"Your code crashed the Python process (signal {-code})."
+    return f"Your code ended the Python process (exit code {code}) instead of returning."

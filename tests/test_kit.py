@@ -1,0 +1,35 @@
+"""The kit grades itself both ways: the reference scores full marks, the stubs score 0."""
+import json
+
+import jsonschema
+import pytest
+
+from conftest import EXERCISES, REFERENCE, ROOT, grade
+
+SCHEMA = json.loads((ROOT / "graders" / "report.schema.json").read_text())
+DAYS = range(1, 8)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
+    report = grade(day, REFERENCE, tmp_path)
+    jsonschema.validate(report, SCHEMA)
+    failed = {t["name"]: t["message"] for t in report["tests"] if t["status"] != "passed"}
+    assert report["status"] == "passed" and not failed, failed
+    assert {t["visibility"] for t in report["tests"]} == {"visible", "hidden"}
+    assert report["score"] == report["max_score"] > 0
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_untouched_stubs_score_zero_not_started(day, tmp_path):
+    report = grade(day, EXERCISES, tmp_path)
+    jsonschema.validate(report, SCHEMA)
+    assert (report["score"], report["status"]) == (0, "not_started")
+    crashed = [(t["name"], t["message"]) for t in report["tests"] if t["status"] != "not_started"]
+    assert not crashed, "every check must fail with NotImplementedError on the stubs"
+    assert all("NotImplementedError" in t["message"] or "None" in t["message"]
+               for t in report["tests"])
+    assert report["duration_s"] < 5
+    for t in report["tests"]:
+        assert t["task"].startswith(f"{day}.") and len(t["hint"]) > 10, t["name"]
+
