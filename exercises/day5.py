@@ -1,0 +1,99 @@
+"""Day 5: The optimizer (stochastic gradient descent).
+
+Goal: use the gradients from Day 4 to actually update the weights.
+
+Concepts:
+    - Weight update rule: W_new = W_old - learning_rate * gradient.
+    - Learning rate (alpha): the step size. Too big and the values diverge;
+      too small and learning is slow.
+    - Batch vs. mini-batch vs. SGD: how many samples each update looks at,
+      the trade-off between speed and stability.
+
+Tasks:
+    Task 5.1 sgd_step           one update of W
+    Task 5.2 sgd_steps          a 10-step loop with a fixed gradient
+    Task 5.3 gradient_descent   the learning-rate experiment on f(w) = w^2
+    Task 5.4 minibatches        split a dataset into (shuffled) mini-batches
+
+Reading:
+    Neural Networks and Deep Learning, Ch 2 (scan the section on SGD):
+    http://neuralnetworksanddeeplearning.com/chap2.html
+
+Grade it: make grade DAY=5
+"""
+
+import numpy as np
+
+
+def sgd_step(W, dW, learning_rate):
+    """Return the weights after one gradient-descent step: W - learning_rate * dW.
+
+    Neither W nor dW is modified; the result is a new array.
+
+    Shapes:
+        W: (D, H) weights (any shape works)
+        dW: (D, H) gradient of the loss with respect to W
+        learning_rate: float
+        returns W_new: (D, H)
+    """
+    # TODO(5.1): step against the gradient, scaled by the learning rate; build a new array.
+    raise NotImplementedError("TODO(5.1): sgd_step")
+
+
+def sgd_steps(W, dW, learning_rate=0.1, steps=10):
+    """Apply `steps` SGD updates with the gradient dW held fixed; return every W seen.
+
+    Shapes:
+        W: (D, H) starting weights (not modified)
+        dW: (D, H) gradient, the same at every step
+        returns history: list of steps + 1 arrays, each (D, H):
+            W before any step, then W after each step
+    """
+    # TODO(5.2): start from a copy of W and record the result of sgd_step once per step.
+    raise NotImplementedError("TODO(5.2): sgd_steps")
+
+
+def gradient_descent(grad_fn, w0, learning_rate, steps):
+    """Run w <- w - learning_rate * grad_fn(w) from w0; return every iterate.
+
+    The learning-rate experiment: on f(w) = w^2 (grad_fn = lambda w: 2 * w) the
+    iterates converge to 0 at learning_rate=0.1 and blow up at learning_rate=100.
+
+    Shapes:
+        grad_fn: callable, w -> gradient of f at w, shaped like w
+        w0: float or (D,) array, the starting point
+        returns iterates: list of steps + 1 values shaped like w0: w0, then w after each step
+    """
+    # TODO(5.3): like sgd_steps, but ask grad_fn for the gradient at the current w each step.
+    raise NotImplementedError("TODO(5.3): gradient_descent")
+
+
+def minibatches(X, y, batch_size, shuffle=True, rng=None):
+    """Yield aligned (X_batch, y_batch) pairs that cover every sample exactly once.
+
+    Every batch has batch_size rows except possibly the last, which holds the rest.
+    With shuffle=False the rows keep their order; with shuffle=True their order is a
+    random permutation drawn from rng (a np.random.Generator), or from np.random
+    when rng is None.
+
+    Shapes:
+        X: (N, D) inputs
+        y: (N, C) one-hot targets, or (N,) integer labels
+        yields X_batch: (B, D) and y_batch: (B, C) or (B,), with B <= batch_size
+    """
+    # TODO(5.4): pick a row order (shuffled or not), cut it into runs of batch_size, yield each.
+    raise NotImplementedError("TODO(5.4): minibatches")
+
+
+if __name__ == "__main__":
+    # Tasks 1-2: a dummy W and dW, and 10 updates at learning rate 0.1.
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((2, 3))
+    dW = rng.standard_normal((2, 3))
+    for step, W_step in enumerate(sgd_steps(W, dW, learning_rate=0.1, steps=10)):
+        print(f"step {step:2d}: W[0] = {np.round(W_step[0], 3)}")
+
+    # Task 3: the learning-rate experiment on f(w) = w^2, whose gradient is 2 * w.
+    for learning_rate in (0.1, 100):
+        iterates = gradient_descent(lambda w: 2 * w, 1.0, learning_rate, steps=10)
+        print(f"learning rate {learning_rate}: " + ", ".join(f"{w:.3g}" for w in iterates))

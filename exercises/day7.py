@@ -1,0 +1,101 @@
+"""Day 7: Project part II - training on digits.
+
+Goal: the "Hello World" of deep learning: train the Day 6 engine to read the 8x8
+handwritten digits of sklearn's load_digits, and reach > 85% test accuracy.
+
+Concepts:
+    - Epochs: one full pass through the entire training set.
+    - Training loop: the standard cycle forward -> loss -> backward -> update.
+    - Overfitting: training accuracy 99% but test accuracy 50%; that is why the
+      accuracy that counts is measured on a held-out test set.
+
+Tasks:
+    Task 7.1 one_hot     integer labels -> one-hot rows
+    Task 7.2 load_data   load, normalize, one-hot encode and split the digits
+    Task 7.3 train       the training loop, printing the loss every 100 epochs
+    Task 7.4 accuracy    the fraction of correct predictions
+    Task 7.5 main        put it together: python exercises/day7.py
+
+Reading:
+    None specific (focus on debugging code). The dataset:
+    https://scikit-learn.org/stable/modules/generated/sklearn.datasets.load_digits.html
+
+Grade it: make grade DAY=7
+"""
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+from day3 import cross_entropy
+from day6 import NeuralNetwork
+
+
+def one_hot(labels, num_classes=10):
+    """Return the one-hot encoding of integer labels as a float array.
+
+    Row i is all zeros except a 1.0 in column labels[i].
+
+    Shapes:
+        labels: (N,) integers in [0, num_classes)
+        returns Y: (N, num_classes)
+    """
+    # TODO(7.1): start from zeros; in each row put a 1.0 at the column given by its label.
+    raise NotImplementedError("TODO(7.1): one_hot")
+
+
+def load_data(test_size=0.2, seed=42):
+    """Load the digits, scale them to [0, 1], one-hot encode the labels and split.
+
+    The split is stratified by label (every digit keeps its share in both parts) and
+    reproducible: seed is the random_state of train_test_split.
+
+    Shapes:
+        returns X_train: (N_train, 64), X_test: (N_test, 64),
+                y_train: (N_train, 10), y_test: (N_test, 10)
+        with N_test = test_size * 1797, rounded up
+    """
+    # TODO(7.2): scale pixels 0..16 to [0, 1], one-hot the targets, stratified train_test_split.
+    raise NotImplementedError("TODO(7.2): load_data")
+
+
+def train(model, X, y, epochs=1000, learning_rate=1.0, print_every=100):
+    """Train model on (X, y) for `epochs` epochs: forward -> loss -> backward.
+
+    Prints "Epoch {epoch}: loss {loss:.4f}" every print_every epochs (epochs are
+    counted from 1) so you can watch the loss go down.
+
+    Shapes:
+        model: a NeuralNetwork with D inputs and C outputs
+        X: (N, D) inputs
+        y: (N, C) one-hot targets
+        learning_rate: float, the step size (the default is yours to tune)
+        returns losses: list of `epochs` floats, the loss of each epoch
+    """
+    # TODO(7.3): each epoch: forward, loss, backward; keep the loss, print every print_every.
+    raise NotImplementedError("TODO(7.3): train")
+
+
+def accuracy(model, X, y):
+    """Return the fraction of rows of X whose most probable class is the true label.
+
+    Shapes:
+        X: (N, D) inputs
+        y: (N, C) one-hot targets, or (N,) integer labels
+        returns accuracy: float in [0, 1]
+    """
+    # TODO(7.4): compare each row's most probable class with its label (labels from one-hot y).
+    raise NotImplementedError("TODO(7.4): accuracy")
+
+
+def main():
+    """Train NeuralNetwork(64, 64, 10) on the digits for 1000 epochs; print the test accuracy.
+
+    The loss is printed every 100 epochs; the last line reads e.g. "Test accuracy: 97.50%".
+    """
+    # TODO(7.5): seed np.random, load_data, NeuralNetwork(64, 64, 10), train, print accuracy.
+    raise NotImplementedError("TODO(7.5): main")
+
+
+if __name__ == "__main__":
+    main()
