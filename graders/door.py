@@ -26,6 +26,16 @@ class NotStarted(Failure):
     status = "not_started"
 
 
+class Timeout(Failure):
+    """A call ran past its deadline."""
+    status = "timeout"
+
+
+class Crash(Failure):
+    """The learner's process died during a call."""
+    status = "error"
+
+
 class Ungradable(Failure):
     """The submission file is missing, does not parse, or fails on import."""
     status = "ungradable"
@@ -54,6 +64,7 @@ class Learner:
         self._blocked = blocked  # a Failure raised by every request (policy, pre-check)
         self.last = Call()
         self.deadline = None  # time.monotonic() by which a call must return
+        self._slow = {}  # name -> the Timeout it gave: later calls fail at once
 
     def __getattr__(self, name):
         if re.fullmatch(r"day[1-7]", name):
@@ -76,8 +87,16 @@ class Learner:
                 target[2:] != (self._transport.generation,):
             raise Failure(f"{text}: this object was lost when an earlier call crashed or "
                           "timed out; the checks that use it cannot run.")
-        record = self._transport.request(op, target[:2] if target else None, *args,
-                                         deadline=self.deadline)
+        name = target[1] if target else None
+        if name in self._slow:
+            raise Timeout(f"{text} was not run: {name} already took too long in an earlier "
+                          "check. " + str(self._slow[name]))
+        try:
+            record = self._transport.request(op, target[:2] if target else None, *args,
+                                             deadline=self.deadline)
+        except Timeout as exc:
+            self._slow[name] = exc
+            raise
         self.last = Call(text, record["stdout"], record["stderr"], record["warnings"],
                          record["mutated"])
         if "error" in record:

@@ -1,4 +1,5 @@
 """The kit grades itself both ways: the reference scores full marks, the stubs score 0."""
+import ast
 import json
 
 import jsonschema
@@ -33,3 +34,27 @@ def test_untouched_stubs_score_zero_not_started(day, tmp_path):
     for t in report["tests"]:
         assert t["task"].startswith(f"{day}.") and len(t["hint"]) > 10, t["name"]
 
+
+
+def returns_none(source):
+    """A stub whose every `raise NotImplementedError(...)` became `return None`."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                setattr(node, field, [ast.Return(ast.Constant(None))
+                                      if isinstance(s, ast.Raise) and "NotImplementedError"
+                                      in ast.unparse(s) else s for s in block])
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_functions_that_return_nothing_score_zero(day, submission, tmp_path):
+    folder = submission(base=EXERCISES)
+    for k in DAYS:
+        path = folder / f"day{k}.py"
+        path.write_text(returns_none(path.read_text()))
+    report = grade(day, folder, tmp_path / "out")
+    passed = [t["name"] for t in report["tests"] if t["status"] == "passed"]
+    assert report["score"] == 0 and not passed, passed

@@ -53,14 +53,22 @@ def expect_batches(v, call, D):
     return [tuple(pair) for pair in v]
 
 
+def coverage_gap(rows, N):
+    """Words for the rows (y[i] = i) that are missing or repeated."""
+    counts = np.bincount(rows.astype(int)[(rows >= 0) & (rows < N)], minlength=N)
+    missing, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
+    return "".join([f"; rows {fmt(missing)} never appear" if len(missing) else "",
+                    f"; rows {fmt(repeated)} appear more than once" if len(repeated) else ""])
+
+
 def row_order(learner, N, **kwargs):
     """The order in which minibatches visits the rows (y[i] = i), checked for coverage."""
     X, y = np.arange(2.0 * N).reshape(N, 2), np.arange(N, dtype=np.float64)
     got = expect_batches(learner.day5.minibatches(X, y, 8, **kwargs), learner.last.text, 2)
     order = np.concatenate([yb for _, yb in got]) if got else np.array([])
     if not np.array_equal(np.sort(order), y):
-        raise Failure(f"{learner.last.text} gave the rows {fmt(order)}; expected each of "
-                      f"the {N} rows exactly once.")
+        raise Failure(f"{learner.last.text} gave {len(order)} rows{coverage_gap(order, N)}; "
+                      f"expected each of the {N} rows exactly once.")
     return order, learner.last.text
 
 
@@ -104,7 +112,7 @@ def test_sgd_steps_are_right_for_random_learning_rate_and_step_count(learner, rn
 @pytest.mark.grade(task="5.2", points=0.5,
                    hint="The defaults are learning_rate=0.1 and steps=10.",
                    more=("Keep the default values of the signature in the stub.",))
-def test_sgd_steps_default_to_ten_steps_at_rate_0_1(learner, rng):
+def test_sgd_steps_default_to_ten_steps_at_rate_one_tenth(learner, rng):
     W, dW = rng.standard_normal((2, 2)), rng.standard_normal((2, 2))
     history = expect_list(learner.day5.sgd_steps(W, dW), 11, learner.last.text, "arrays")
     last = expect_array(history[-1], W.shape, learner.last.text)
@@ -132,7 +140,7 @@ def test_gradient_descent_follows_a_shifted_gradient_at_a_random_rate(learner, r
 @pytest.mark.grade(task="5.3", points=0.5,
                    hint="The update works unchanged when w0 is an array.",
                    more=("On f(w) = w^2 at learning rate 0.1 every step multiplies w by 0.8.",))
-def test_gradient_descent_converges_from_an_array_start_at_rate_0_1(learner, rng):
+def test_gradient_descent_converges_from_an_array_start_at_a_small_rate(learner, rng):
     w0 = rng.uniform(1, 3, 5) * rng.choice([-1, 1], 5)
     out = learner.day5.gradient_descent(funcs.grad_square, w0, 0.1, 40)
     expect_iterates(out, w0, 0.1, 40, funcs.grad_square, learner.last.text)
@@ -141,7 +149,7 @@ def test_gradient_descent_converges_from_an_array_start_at_rate_0_1(learner, rng
 @pytest.mark.grade(task="5.3", points=0.5,
                    hint="Too big a learning rate makes the iterates blow up; return them all.",
                    more=("On f(w) = w^2 at learning rate 100 every step multiplies w by -199.",))
-def test_gradient_descent_diverges_from_an_array_start_at_rate_100(learner, rng):
+def test_gradient_descent_diverges_from_an_array_start_at_a_huge_rate(learner, rng):
     w0 = rng.uniform(0.5, 2, 3)
     out = learner.day5.gradient_descent(funcs.grad_square, w0, 100, 8)
     expect_iterates(out, w0, 100, 8, funcs.grad_square, learner.last.text)
@@ -277,7 +285,8 @@ def test_minibatches_cover_1000_rows_with_integer_labels(learner, rng):
     rows = np.concatenate([yb for _, yb in got]) if got else np.array([], int)
     if sizes != [B] * 15 + [40] or not np.array_equal(np.sort(rows), y):
         raise Failure(f"{learner.last.text} gave {len(got)} batches of {fmt(np.array(sizes))} "
-                      "rows; expected 15 of 64 rows and one of 40, each row once.")
+                      f"rows{coverage_gap(rows, N)}; expected 15 of 64 rows and one of 40, "
+                      "each row once.")
     if not all(np.array_equal(xb, X[yb]) for xb, yb in got):
         raise Failure(f"{learner.last.text}: some X_batch does not hold the rows of its "
                       "y_batch; keep X and y aligned.")

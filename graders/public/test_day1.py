@@ -83,7 +83,7 @@ def test_or_and_nand_gates_have_their_truth_tables(learner):
                 lambda a, b: not (a == 1 and b == 1), "NAND")
 
 
-@pytest.mark.grade(task="1.4", points=2,
+@pytest.mark.grade(task="1.4", points=1,
                    hint="Feed the two inputs to an OR neuron and a NAND neuron, then their two "
                         "outputs to an AND neuron.",
                    more=("XOR(a, b) = AND(OR(a, b), NAND(a, b)).",

@@ -49,6 +49,14 @@ def expect_batches(v, call, D):
     return out
 
 
+def coverage_gap(rows, N):
+    """Words for the rows (y[i] = i) that are missing or repeated."""
+    counts = np.bincount(rows.astype(int)[(rows >= 0) & (rows < N)], minlength=N)
+    missing, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
+    return "".join([f"; rows {fmt(missing)} never appear" if len(missing) else "",
+                    f"; rows {fmt(repeated)} appear more than once" if len(repeated) else ""])
+
+
 def indexed_data(rng, N, D):
     """X random, y[i] = i (as floats), so every y tells which row of X it belongs to."""
     return rng.standard_normal((N, D)), np.arange(N, dtype=np.float64)
@@ -87,7 +95,7 @@ def test_sgd_steps_records_w_before_and_after_every_step(learner, rng):
                         "gradient at the previous one.",
                    more=("Ask grad_fn for the gradient at the current w, every step.",
                          "On f(w) = w^2 at learning rate 0.1, each step multiplies w by 0.8."))
-def test_gradient_descent_converges_on_w_squared_at_rate_0_1(learner):
+def test_gradient_descent_converges_on_w_squared_at_a_small_rate(learner):
     iterates = expect_list(learner.day5.gradient_descent(funcs.grad_square, 1.0, 0.1, 10), 11,
                            learner.last.text, "iterates")
     call = learner.last.text
@@ -99,7 +107,7 @@ def test_gradient_descent_converges_on_w_squared_at_rate_0_1(learner):
                    hint="The same update rule, only with a huge step: it should blow up.",
                    more=("On f(w) = w^2 at learning rate 100, each step multiplies w by -199.",
                          "Do not clip or stop early: return every iterate."))
-def test_gradient_descent_diverges_on_w_squared_at_rate_100(learner):
+def test_gradient_descent_diverges_on_w_squared_at_a_huge_rate(learner):
     iterates = expect_list(learner.day5.gradient_descent(funcs.grad_square, 1.0, 100, 10), 11,
                            learner.last.text, "iterates")
     call = learner.last.text
@@ -116,10 +124,10 @@ def test_minibatches_cover_every_sample_exactly_once(learner, rng):
     X, y = indexed_data(rng, 23, 3)
     got = expect_batches(learner.day5.minibatches(X, y, 5, rng=learner.rng(7)),
                          learner.last.text, 3)
-    seen = np.sort(np.concatenate([yb for _, yb in got])) if got else np.array([])
-    if not np.array_equal(seen, y):
-        raise Failure(f"{learner.last.text} gave {len(got)} batches holding the rows "
-                      f"{fmt(seen)}; expected each of the 23 rows exactly once.")
+    seen = np.concatenate([yb for _, yb in got]) if got else np.array([])
+    if not np.array_equal(np.sort(seen), y):
+        raise Failure(f"{learner.last.text} gave {len(got)} batches holding {len(seen)} rows"
+                      f"{coverage_gap(seen, 23)}; expected each of the 23 rows exactly once.")
 
 
 @pytest.mark.grade(task="5.4", points=1,

@@ -1,0 +1,182 @@
+"""Hidden checks of Day 7: one_hot, load_data, train and accuracy on other inputs, and main."""
+import math
+import re
+import zlib
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from graders.checks import describe, expect_array, expect_close, expect_number, expect_unmodified
+from graders.door import Failure
+
+
+def split_of(learner, test_size, seed):
+    """Call load_data; check it returned 4 arrays of the promised shapes; return them."""
+    parts = learner.day7.load_data(test_size=test_size, seed=seed)
+    call = learner.last.text
+    if type(parts) not in (tuple, list) or len(parts) != 4:
+        raise Failure(f"{call} returned {describe(parts)}; expected a tuple of 4 arrays "
+                      "(X_train, X_test, y_train, y_test).")
+    exact = test_size * 1797
+    x_test = parts[1]
+    n_test = x_test.shape[0] if type(x_test) is np.ndarray and x_test.ndim == 2 else math.ceil(exact)
+    if n_test not in (math.floor(exact), math.ceil(exact)):
+        raise Failure(f"{call} returned X_test with {n_test} rows; with test_size={test_size} "
+                      f"the test part holds {math.ceil(exact)} of the 1797 digits.")
+    shapes = [(1797 - n_test, 64), (n_test, 64), (1797 - n_test, 10), (n_test, 10)]
+    for name, part, shape in zip(("X_train", "X_test", "y_train", "y_test"), parts, shapes):
+        expect_array(part, shape, f"{call} (its {name})")
+    return parts
+
+
+def split_seed(seed):
+    """A random_state for load_data (any 32-bit value)."""
+    return seed % 2**32
+
+
+def epoch_lines(text):
+    """The printed lines that start with 'Epoch', stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("Epoch")]
+
+
+def tiny_problem(learner, rng, seed):
+    """A small learner network and a small classification problem (N=20, D=5, H=6, C=3)."""
+    learner.seed(split_seed(seed))
+    net = learner.day6.NeuralNetwork(5, 6, 3)
+    X = rng.standard_normal((20, 5))
+    Y = np.eye(3)[rng.integers(0, 3, size=20)]
+    return net, X, Y
+
+
+@pytest.mark.grade(task="7.1", points=1,
+                   hint="Works for any number of labels, from 1 to thousands, and any "
+                        "num_classes; the labels are left as they were.",
+                   more=("Use len(labels) rows and num_classes columns; no loop over a "
+                         "fixed size.",))
+def test_one_hot_of_many_or_one_random_labels_is_exact(learner, rng):
+    for n, classes in ((1, 10), (257, 13)):
+        labels = rng.integers(0, classes, size=n)
+        out = learner.day7.one_hot(labels, num_classes=classes)
+        expect_array(out, (n, classes), learner.last.text)
+        expect_close(out, np.eye(classes)[labels], learner.last.text, rtol=0, atol=0)
+        expect_unmodified(learner, ["labels"])
+
+
+@pytest.mark.grade(task="7.2", points=1,
+                   hint="test_size is the share of the digits in the test part: use the "
+                        "argument, not a fixed 0.2.",
+                   more=("Pass test_size on to train_test_split, and keep the split "
+                         "stratified.",))
+def test_load_data_honours_another_test_size_and_stays_stratified(learner, seed):
+    _, _, _, y_test = split_of(learner, 0.35, split_seed(seed))
+    counts = np.bincount(y_test.argmax(axis=1), minlength=10)
+    share = len(y_test) * np.bincount(load_digits().target, minlength=10) / 1797
+    if np.max(np.abs(counts - share)) >= 1.5:
+        raise Failure(f"{learner.last.text}: digit counts of the test part {counts.tolist()}, "
+                      f"expected about {np.round(share, 1).tolist()} (stratified).")
+
+
+@pytest.mark.grade(task="7.2", points=1,
+                   hint="The same seed must give the same split: seed is the random_state.",
+                   more=("Pass random_state=seed to train_test_split, and do not shuffle "
+                         "anything else with an unseeded generator.",))
+def test_load_data_same_seed_gives_the_same_split(learner, seed):
+    first = split_of(learner, 0.2, split_seed(seed))
+    again = split_of(learner, 0.2, split_seed(seed))
+    names = ("X_train", "X_test", "y_train", "y_test")
+    for name, a, b in zip(names, first, again):
+        if not np.array_equal(a, b):
+            raise Failure(f"{learner.last.text} called twice gave two different {name}; the "
+                          "same seed must give the same split.")
+
+
+@pytest.mark.grade(task="7.2", points=1,
+                   hint="Another seed must give another split: use the seed argument, not a "
+                        "fixed random_state=42.",
+                   more=("random_state=seed, where seed is the argument of load_data.",))
+def test_load_data_another_seed_gives_another_split(learner, seed):
+    first = split_of(learner, 0.2, split_seed(seed))[1]
+    text = learner.last.text
+    other = split_of(learner, 0.2, split_seed(seed + 1))[1]
+    if np.array_equal(first, other):
+        raise Failure(f"{text} and {learner.last.text} gave the same X_test; the seed must "
+                      "choose the split.")
+
+
+@pytest.mark.grade(task="7.3", points=1,
+                   hint="Use the epochs and print_every arguments: epochs=30, print_every=7 "
+                        "prints at epochs 7, 14, 21 and 28 and returns 30 losses.",
+                   more=("No fixed 1000 or 100 inside the loop: only the defaults of the "
+                         "arguments hold those numbers.",))
+def test_train_uses_the_epochs_and_print_every_arguments(learner, rng, seed):
+    net, X, Y = tiny_problem(learner, rng, seed)
+    losses = learner.day7.train(net, X, Y, epochs=30, print_every=7)
+    call = learner.last.text
+    lines = epoch_lines(learner.last.stdout)
+    if type(losses) is not list or len(losses) != 30:
+        raise Failure(f"{call} returned {describe(losses)}; expected a list of 30 losses.")
+    for i, v in enumerate(losses):
+        expect_number(v, f"{call} (its losses[{i}])")
+    printed = [m[1] for m in map(re.compile(r"Epoch\s*(\d+)\s*:").match, lines) if m]
+    if printed != ["7", "14", "21", "28"]:
+        raise Failure(f"{call} printed lines for epochs {printed}; expected epochs 7, 14, 21 "
+                      "and 28.")
+
+
+@pytest.mark.grade(task="7.3", points=1,
+                   hint="Pass the learning_rate argument on to backward.",
+                   more=("With learning_rate=0 the weights must stay exactly as they were.",))
+def test_train_with_learning_rate_zero_leaves_the_weights_unchanged(learner, rng, seed):
+    net, X, Y = tiny_problem(learner, rng, seed)
+    before = [net.W1, net.b1, net.W2, net.b2]
+    learner.day7.train(net, X, Y, epochs=5, learning_rate=0.0, print_every=1)
+    call = learner.last.text
+    for name, old in zip(("W1", "b1", "W2", "b2"), before):
+        if not np.array_equal(getattr(net, name), old):
+            raise Failure(f"{call} changed {name}; with learning_rate=0.0 no weight may "
+                          "change (is the learning_rate argument used?).")
+
+
+@pytest.mark.grade(task="7.4", points=1,
+                   hint="All rows right gives 1.0, none right gives 0.0, for one row or many.",
+                   more=("Return the fraction of right rows as a number in [0, 1].",))
+def test_accuracy_is_one_when_all_right_and_zero_when_all_wrong(learner, rng):
+    for n in (1, 29):
+        net = learner.day6.NeuralNetwork(6, 8, 5)
+        net.W1, net.b1 = rng.standard_normal((6, 8)), np.zeros((1, 8))
+        net.W2, net.b2 = rng.standard_normal((8, 5)), np.zeros((1, 5))
+        X = rng.standard_normal((n, 6))
+        predicted = expect_array(net.forward(X), (n, 5), learner.last.text).argmax(axis=1)
+        for labels, want in ((predicted, 1.0), ((predicted + 1) % 5, 0.0)):
+            for y in (labels, np.eye(5)[labels]):
+                got = expect_number(learner.day7.accuracy(net, X, y), learner.last.text)
+                if got != want:
+                    kind = "integer labels" if y.ndim == 1 else "one-hot labels"
+                    raise Failure(f"{learner.last.text} with {kind} returned {got}; expected "
+                                  f"{want} ({'every' if want else 'no'} row right).")
+                expect_unmodified(learner, ["model", "X", "y"])
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.grade(task="7.5", points=2,
+                   hint="main loads the data, trains for 1000 epochs (train prints the 10 "
+                        "loss lines) and then prints the test accuracy.",
+                   more=("The last line could read 'Test accuracy: 97.50%'.",))
+def test_main_prints_the_loss_lines_and_the_test_accuracy(learner, seed):
+    learner.seed(split_seed(seed))
+    learner.day7.main()
+    out = learner.last.stdout
+    lines = epoch_lines(out)
+    epochs = [m[1] for m in map(re.compile(r"Epoch\s*(\d+)\s*:").match, lines) if m]
+    if epochs != [str(e) for e in range(100, 1001, 100)]:
+        raise Failure(f"main() printed epoch lines for epochs {epochs[:12]}; expected 100, "
+                      "200, ..., 1000.")
+    after = out[out.rfind("Epoch"):].split("\n", 1)[-1]
+    found = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", after) if float(p) <= 100]
+    found += [float(f) for f in re.findall(r"(?<![\d.])([01]\.\d+)(?![\d.%])", after)
+              if float(f) <= 1]
+    if not found:
+        raise Failure(f"main() printed no test accuracy after the training (expected e.g. "
+                      f"'Test accuracy: 97.50%'); after the epoch lines it printed "
+                      f"{after.strip()[:200]!r}.")
