@@ -5,7 +5,11 @@ SUBMISSION ?= exercises
 REPORTS ?= reports
 DAY ?=
 
-.PHONY: grade progress test setup
+SUBMISSIONS ?= submissions
+DAYS ?=
+JOBS ?=
+
+.PHONY: grade progress test setup grade-class student-kit autograder watch hint bench
 .DEFAULT_GOAL := grade
 
 setup: .venv/ready
@@ -23,3 +27,22 @@ progress: .venv/ready  ## all seven days from the latest reports
 
 test: .venv/ready  ## the kit's own test suite
 	$(PY) -m pytest
+
+grade-class: .venv/ready  ## grade every learner of SUBMISSIONS=dir (DAYS=1-7 JOBS=n)
+	@$(PY) -m graders grade-class --submissions $(SUBMISSIONS) --out $(REPORTS) \
+		$(if $(DAYS),--days $(DAYS)) $(if $(JOBS),--jobs $(JOBS))
+
+student-kit: .venv/ready  ## dist/student-kit/ and dist/student-kit.zip
+	@$(PY) -m graders student-kit
+
+autograder: .venv/ready  ## dist/autograder.zip for Gradescope
+	@$(PY) -m graders autograder
+
+watch: .venv/ready  ## re-grade DAY=N on every save of its file
+	@$(PY) -m graders watch --day $(DAY) --submission $(SUBMISSION) --out $(REPORTS)
+
+hint: .venv/ready  ## the next hint for the first failing check of DAY=N
+	@$(PY) -m graders hint --day $(DAY) --out $(REPORTS)
+
+bench: .venv/ready  ## the benchmark suite: writes bench/results.json
+	@OPENBLAS_NUM_THREADS=1 $(PY) -m bench

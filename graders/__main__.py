@@ -1,5 +1,7 @@
 """Command line: `python -m graders grade --day N --submission DIR --out DIR` and `progress`."""
 import argparse
+import importlib
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -14,6 +16,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
+# Commands that live in modules of their own: name -> (module, help).
+MODULES = {
+    "grade-class": ("graders.classroom", "grade a whole class in parallel: gradebook, summary"),
+    "student-kit": ("graders.package", "write dist/student-kit/ and dist/student-kit.zip"),
+    "autograder": ("graders.package", "write dist/autograder.zip for Gradescope"),
+    "gradescope": ("graders.gradescope", "grade /autograder/submission into results.json"),
+    "watch": ("graders.watch", "re-grade a day every time its file is saved"),
+    "hint": ("graders.hints", "the next, more explicit hint for the first failing check"),
+}
+
+
 def main(argv=None):
     parser = Parser(prog="graders", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -23,22 +36,23 @@ def main(argv=None):
     g.add_argument("--out", default="reports", help="folder for the JSON reports")
     g.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
     g.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
-    g.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
-                   help="where learner code runs (auto: bubblewrap where it works)")
+    add_sandbox(g)
     p = sub.add_parser("progress", help="show all seven days from the latest reports")
     p.add_argument("--out", default="reports", help="folder of the JSON reports")
+    for name, (module, text) in MODULES.items():
+        if importlib.util.find_spec(module):
+            importlib.import_module(module).add_arguments(sub.add_parser(name, help=text), name)
     args = parser.parse_args(argv)
     if args.command == "progress":
         print(progress(Path(args.out)))
         return 0
+    if args.command in MODULES:
+        return importlib.import_module(MODULES[args.command][0]).run(args, parser)
     days = list(engine.DAYS) if args.day in (None, "") else [parse_day(parser, args.day)]
     folder = Path(args.submission)
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
-    try:
-        sandbox = worker.choose_sandbox(args.sandbox)
-    except RuntimeError as exc:
-        parser.error(str(exc))
+    sandbox = sandbox_of(args, parser)
     full = True
     for day in days:
         try:
@@ -52,6 +66,20 @@ def main(argv=None):
     if len(days) > 1:
         print(progress(Path(args.out)))
     return 1 if args.strict and not full else 0
+
+
+def add_sandbox(parser):
+    """The --sandbox option, shared by every command that grades."""
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
+                        help="where learner code runs (auto: bubblewrap where it works)")
+
+
+def sandbox_of(args, parser):
+    """The sandbox to use, or a usage error when the requested one cannot run."""
+    try:
+        return worker.choose_sandbox(args.sandbox)
+    except RuntimeError as exc:
+        parser.error(str(exc))
 
 
 def parse_day(parser, text):

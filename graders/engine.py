@@ -45,7 +45,7 @@ def grade(day, submission, out, seed=None, sandbox="process"):
     args = [*map(str, test_files(day)), "-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE),
             "-p", "graders.plugin", "-p", "no:cacheprovider", "--import-mode=importlib",
             "--submission", str(submission), "--day", str(day), "--seed", str(seed),
-            "--sandbox", sandbox,
+            "--sandbox", sandbox, "--out", str(out),
             "--json-report-file=none", "-q", "--tb=short"]
     start = time.perf_counter()
     before = manifest()

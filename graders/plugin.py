@@ -21,6 +21,7 @@ def pytest_addoption(parser):
     group.addoption("--submission", default="exercises", help="folder holding dayN.py files")
     group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
     group.addoption("--seed", type=int, default=0, help="seed of every random input")
+    group.addoption("--out", default="reports", help="folder for reports and pictures")
     group.addoption("--sandbox", default="process", choices=("bwrap", "process", "none"),
                     help="where learner code runs: bubblewrap, a limited process, or in here")
 
@@ -75,6 +76,12 @@ def learner(door, request):
     limit = mark.args[0] if mark else float(request.config.getini("timeout") or 0)
     door.deadline = time.monotonic() + 0.9 * limit if limit else None
     return door
+
+
+@pytest.fixture(scope="session")
+def out_dir(pytestconfig):
+    """The folder where this run's report goes; pictures are saved beside it."""
+    return Path(pytestconfig.getoption("out"))
 
 
 @pytest.fixture
