@@ -114,3 +114,17 @@ def expect_no_warnings(learner):
     if learner.last.warnings:
         raise Failure(f"{learner.last.text} gave the warning {learner.last.warnings[0]!r}; "
                       "a stable version gives none.")
+
+
+def expect_raises(learner, error, fn, *args, why=""):
+    """fn(*args) must raise `error` (by class name, subclasses included); returns the Failure."""
+    try:
+        v = fn(*args)
+    except Failure as exc:
+        if type(exc) is not Failure:
+            raise  # not started, timed out, crashed: that verdict stands
+        if error in getattr(exc, "raised", ()):
+            return exc
+        raise Failure(f"{str(exc)[:-1]}; expected a {error}{why}.") from None
+    raise Failure(f"{learner.last.text} returned {describe(v)}; expected it to raise a "
+                  f"{error}{why}.")

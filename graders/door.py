@@ -100,7 +100,9 @@ class Learner:
         self.last = Call(text, record["stdout"], record["stderr"], record["warnings"],
                          record["mutated"])
         if "error" in record:
-            raise failure(record["error"], text, target)
+            exc = failure(record["error"], text, target)
+            exc.raised = record["error"].get("mro", [])  # the learner's exception classes
+            raise exc
         return record.get("value")
 
     def _wrap(self, value, text):

@@ -199,7 +199,7 @@ class Runner:
             if os.path.dirname(os.path.abspath(frame.filename)) == self.folder:
                 where = f"{os.path.basename(frame.filename)} line {frame.lineno}"
         return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
-                "where": where}
+                "where": where, "mro": [c.__name__ for c in type(exc).__mro__]}
 
 
 def _in_import(exc):
@@ -242,6 +242,8 @@ def _tree(v, blobs):
         np.save(buf, v, allow_pickle=False)
         blobs.append(buf.getvalue())
         return {"nd": len(blobs) - 1}
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        return {"scalar": [v.dtype.str, v.item()]}
     if isinstance(v, Ref):
         return {"ref": [v.id, v.type]}
     if isinstance(v, FuncRef):
@@ -267,6 +269,8 @@ def _value(t, blobs):
     (kind, x), = t.items()
     if kind == "nd":
         return blobs[x]
+    if kind == "scalar":
+        return np.dtype(x[0]).type(x[1])
     if kind == "ref":
         return Ref(int(x[0]), str(x[1]))
     if kind == "fn":

@@ -66,7 +66,7 @@ def test_sigmoid_of_minus_1000_and_1000_is_0_and_1(learner):
 
 
 @pytest.mark.grade(task="1.1", points=1,
-                   hint="A list is converted to an array of floats, and the result keeps its shape.",
+                   hint="A list becomes an array of floats, and the result keeps its shape.",
                    more=("np.asarray(x, dtype=float) turns a (nested) list into a float array.",
                          "An array built from a list of ints holds ints: ask for floats."))
 def test_sigmoid_of_a_list_is_a_float_array_of_the_same_shape(learner, rng):

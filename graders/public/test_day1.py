@@ -19,7 +19,7 @@ def sigmoid(x):
 
 
 def truth_table(learner, weights, bias, gate, name):
-    """Call the learner's neuron on every x in {0,1}^2; the output must be > 0.5 exactly when gate(x)."""
+    """The learner's neuron on every x in {0,1}^2 gives > 0.5 exactly when gate(x)."""
     for x in BITS:
         y = expect_number(learner.day1.neuron(x, weights, bias), learner.last.text)
         if (y > 0.5) != gate(*x):
