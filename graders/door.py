@@ -13,6 +13,8 @@ import numpy as np
 from graders import funcs
 from graders.runner import FuncRef, Ref, RngSpec
 
+OPERATORS = {f"__{p}{op}__" for op in ("add", "sub", "mul", "truediv", "pow", "matmul")
+             for p in ("", "r")} | {"__neg__"}
 CALLABLE_TYPES = {"function", "method", "type", "builtin_function_or_method", "partial"}
 
 
@@ -129,7 +131,7 @@ class Member:
         return f"<{self.type_name} {self._text}>"
 
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("__") and name not in OPERATORS:
             raise AttributeError(name)
         owner, gen = self._target[0], self._target[2:]
         text = name if isinstance(owner, str) else f"{self._text}.{name}"
@@ -173,7 +175,7 @@ def failure(error, text, target):
     kind, where = error["kind"], f" ({error['where']})" if error["where"] else ""
     raised = f"{error['type']}: {error['message']}".strip(": ")
     if kind == "missing":
-        owner = target[0] + ".py" if isinstance(target[0], str) else text.split(".")[0]
+        owner = target[0] + ".py" if isinstance(target[0], str) else "the object"
         return Failure(f"{owner} has no `{error['message']}`. Define it with exactly this "
                        "name, at the top level of the file (check the spelling).")
     if kind == "policy":

@@ -87,7 +87,7 @@ class Worker:
         except Timeout:
             self.stop()
             raise
-        except (EOFError, BrokenPipeError, ValueError) as exc:
+        except (EOFError, BrokenPipeError, ValueError):
             last = self.last_words()
             code = self.stop()
             raise Crash(crash_words(code) + last) from None

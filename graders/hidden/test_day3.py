@@ -119,7 +119,7 @@ def test_cross_entropy_of_zero_probability_is_large_and_finite(learner, rng):
     n, c = 4, 5
     t = one_hot(rng, n, c)
     p = softmax_rows(rng.standard_normal((n, c)))
-    p[0] = t[0] * 0 + (1 - t[0]) / (c - 1)           # row 0: probability 0 on the true class
+    p[0] = (1 - t[0]) / (c - 1)                       # row 0: probability 0 on the true class
     p[1] = t[1]                                       # row 1: certain and right, zeros elsewhere
     rest = -np.sum(t[2:] * np.log(p[2:]))
     loss = learner.day3.cross_entropy(p, t)

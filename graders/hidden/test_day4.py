@@ -5,17 +5,7 @@ import pytest
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number,
                             expect_unmodified, fmt, numerical_gradient, rel_error)
-from graders.door import Failure, Member
-
-
-def method(v, name):
-    """The method `name` of a learner object. The door refuses attribute names that start with
-    "__", so an operator method (v.__mul__) is reached the way the door reaches any method."""
-    try:
-        return getattr(v, name)
-    except AttributeError:
-        return Member(v._learner, (v._target[0], name, *v._target[2:]), f"{v._text}.{name}",
-                      "method")
+from graders.door import Failure
 
 
 def expect_grads(expr, got, expected):
@@ -136,7 +126,7 @@ def test_relu_derivative_leaves_its_input_unchanged(learner, rng):
                    more=("Use z > 0, not z >= 0.",
                          "Tiny positive numbers are still positive: slope 1."))
 def test_relu_derivative_is_zero_at_zero_and_one_just_above(learner, rng):
-    z = np.array([[0.0, -0.0, 1e-300, -1e-300], [5e-324, -5e-324, 0.0, 1.0]])
+    z = np.array([[0.0, -0.0, 1e-300, -1e-300], [1e-200, -1e-200, 0.0, 1.0]])
     z = z[:, rng.permutation(4)]
     out = expect_array(learner.day4.relu_derivative(z), z.shape, learner.last.text)
     expect_close(out, (z > 0).astype(float), learner.last.text)
@@ -152,7 +142,7 @@ def test_value_backpropagates_the_worked_example_at_random_inputs(learner, rng):
     x, y, z = (float(v) for v in rng.uniform(-5, 5, 3))
     V = learner.day4.Value
     a, b, c = V(x), V(y), V(z)
-    out = method(method(a, "__add__")(b), "__mul__")(c)
+    out = a.__add__(b).__mul__(c)
     out.backward()
     expr = f"with x, y, z = Value({x:.4g}), Value({y:.4g}), Value({z:.4g}): f = (x + y) * z; " \
            "f.backward()"
@@ -169,12 +159,12 @@ def test_value_gradients_accumulate_when_a_value_is_used_twice(learner, rng):
     x, y = (float(v) for v in rng.uniform(0.5, 3, 2) * rng.choice([-1, 1], 2))
     V = learner.day4.Value
     a = V(x)
-    sq = method(a, "__mul__")(a)
+    sq = a.__mul__(a)
     sq.backward()
     expect_grads(f"with a = Value({x:.4g}): s = a * a; s.backward()",
                  {"s.data": sq.data, "a.grad": a.grad}, {"s.data": x * x, "a.grad": 2 * x})
     b = V(y)
-    tw = method(b, "__add__")(b)
+    tw = b.__add__(b)
     tw.backward()
     expect_grads(f"with b = Value({y:.4g}): t = b + b; t.backward()",
                  {"t.data": tw.data, "b.grad": b.grad}, {"t.data": 2 * y, "b.grad": 2.0})
@@ -190,10 +180,10 @@ def test_value_mixes_with_plain_numbers_on_either_side(learner, rng):
     x = float(rng.uniform(-3, 3))
     k1, k2, k3, k4 = (float(v) for v in rng.uniform(0.5, 4, 4))
     a = learner.day4.Value(x)
-    u = method(a, "__mul__")(k1)           # a * k1
-    v = method(u, "__radd__")(k2)          # k2 + a * k1
-    w = method(v, "__rmul__")(k3)          # k3 * (k2 + a * k1)
-    out = method(w, "__add__")(k4)         # k3 * (k2 + a * k1) + k4
+    u = a.__mul__(k1)           # a * k1
+    v = u.__radd__(k2)          # k2 + a * k1
+    w = v.__rmul__(k3)          # k3 * (k2 + a * k1)
+    out = w.__add__(k4)         # k3 * (k2 + a * k1) + k4
     out.backward()
     expr = (f"with a = Value({x:.4g}): out = {k3:.4g} * ({k2:.4g} + a * {k1:.4g}) + {k4:.4g} "
             "(through __mul__, __radd__, __rmul__, __add__); out.backward()")
@@ -211,9 +201,9 @@ def test_value_backward_handles_a_shared_subexpression(learner, rng):
     x, y = (float(v) for v in rng.uniform(0.5, 2, 2) * rng.choice([-1, 1], 2))
     V = learner.day4.Value
     a, b = V(x), V(y)
-    c = method(a, "__mul__")(b)            # c = a * b
-    d = method(c, "__add__")(a)            # d = c + a
-    e = method(d, "__mul__")(c)            # e = d * c
+    c = a.__mul__(b)            # c = a * b
+    d = c.__add__(a)            # d = c + a
+    e = d.__mul__(c)            # e = d * c
     e.backward()
     cv, dv = x * y, x * y + x
     expect_grads(f"with a = Value({x:.4g}), b = Value({y:.4g}): c = a * b; d = c + a; "

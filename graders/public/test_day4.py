@@ -5,17 +5,7 @@ import pytest
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number, fmt,
                             rel_error)
-from graders.door import Failure, Member
-
-
-def method(v, name):
-    """The method `name` of a learner object. The door refuses attribute names that start with
-    "__", so an operator method (v.__mul__) is reached the way the door reaches any method."""
-    try:
-        return getattr(v, name)
-    except AttributeError:
-        return Member(v._learner, (v._target[0], name, *v._target[2:]), f"{v._text}.{name}",
-                      "method")
+from graders.door import Failure
 
 
 def expect_triple(v, call):
@@ -116,7 +106,7 @@ def test_relu_derivative_is_one_for_positive_z_else_zero(learner, rng):
 def test_value_multiplication_backpropagates(learner, rng):
     x, y = (float(v) for v in rng.uniform(-3, 3, 2))
     a, b = learner.day4.Value(x), learner.day4.Value(y)
-    c = method(a, "__mul__")(b)
+    c = a.__mul__(b)
     expr = f"with a = Value({x:.4g}), b = Value({y:.4g}): c = a * b"
     got = expect_number(c.data, expr + "; c.data")
     if not np.isclose(got, x * y, rtol=1e-9):
