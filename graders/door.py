@@ -84,7 +84,7 @@ class Learner:
 
     def _request(self, op, target, *args, text):
         if self._blocked:
-            raise self._blocked
+            raise self._blocked.with_traceback(None)
         if isinstance(target, tuple) and isinstance(target[0], int) and \
                 target[2:] != (self._transport.generation,):
             raise Failure(f"{text}: this object was lost when an earlier call crashed or "

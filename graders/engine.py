@@ -84,4 +84,7 @@ def render(result, path):
                       f"    {t['message']}", f"    Hint: {t['hint']}"]
     lines += ["", f"Score: {result['score']}/{result['max_score']} ({result['status']})",
               result["message"], f"Report: {path}"]
+    if not (HERE / "hidden").is_dir():  # the student kit: hidden checks exist only at grading
+        lines.append("When your instructor grades this day, hidden checks of the same functions "
+                     "run too.")
     return "\n".join(lines)

@@ -108,7 +108,7 @@ def crash(raw):
 
 
 def about(name):
-    """test_softmax_is_stable_for_large_logits -> softmax is stable for large logits."""
+    """test_relu_is_max_of_zero_and_z -> relu is max of zero and z."""
     return re.sub(r"^test_", "", name).replace("_", " ")
 
 

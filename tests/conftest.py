@@ -14,16 +14,17 @@ EXERCISES = ROOT / "exercises"
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1")
 
 
-def run_graders(*args, cwd=ROOT):
-    """`python -m graders ARGS` in a fresh process; returns the CompletedProcess."""
+def run_graders(*args, cwd=ROOT, env=None, timeout=600):
+    """`python -m graders ARGS` in a fresh process (ENV plus `env`); the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "graders", *map(str, args)], cwd=cwd,
-                          env=ENV, capture_output=True, text=True, timeout=600)
+                          env=dict(ENV, **(env or {})), capture_output=True, text=True,
+                          timeout=timeout)
 
 
-def grade(day, folder, out, seed=1):
-    """Grade one day of `folder`; returns the report as a dict."""
+def grade(day, folder, out, seed=1, sandbox=None):
+    """Grade one day of `folder` (with `--sandbox sandbox` when given); returns the report."""
     done = run_graders("grade", "--day", day, "--submission", folder, "--out", out,
-                       "--seed", seed)
+                       "--seed", seed, *(["--sandbox", sandbox] if sandbox else []))
     assert done.returncode == 0, done.stderr + done.stdout
     return json.loads((Path(out) / f"day{day}.json").read_text())
 

@@ -1,0 +1,155 @@
+"""`gradescope`: grade ROOT/submission with every check, write ROOT/results/results.json."""
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from graders import engine, report, worker
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+WHEN = {"hidden": "are shown to your instructor only",
+        "after_due_date": "appear after the due date",
+        "after_published": "appear when grades are published",
+        "visible": "are shown above"}
+
+
+def add_arguments(parser, name):
+    """--root, --days, --hidden-visibility (each also an environment variable), --seed."""
+    env = os.environ.get
+    parser.add_argument("--root", default=env("AUTOGRADER_ROOT", "/autograder"),
+                        help="Gradescope's folder (env AUTOGRADER_ROOT; default /autograder)")
+    parser.add_argument("--days", default=env("AUTOGRADER_DAYS", "1-7"),
+                        help="days to grade: 3, 1-7 or 1,2,3 (env AUTOGRADER_DAYS; default "
+                             "1-7); a day whose file was not uploaded scores 0")
+    parser.add_argument("--hidden-visibility", choices=VISIBILITIES,
+                        default=env("AUTOGRADER_HIDDEN_VISIBILITY", "after_published"),
+                        help="when learners see hidden checks (env "
+                             "AUTOGRADER_HIDDEN_VISIBILITY; default after_published)")
+    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
+                        help="where learner code runs (auto: bubblewrap where it works)")
+
+
+def run(args, parser):
+    """Grade, write results.json; 0 when grading ran, 3 when the kit itself could not run."""
+    root = Path(args.root)
+    if args.hidden_visibility not in VISIBILITIES:  # a bad environment variable
+        parser.error(f"hidden visibility {args.hidden_visibility!r}: choose one of "
+                     + ", ".join(VISIBILITIES))
+    days = parse_days(args.days) or parser.error(f"days {args.days!r}: e.g. 3, 1-7 or 1,2,3")
+    if not (root / "submission").is_dir():
+        parser.error(f"no submission folder {root / 'submission'}")
+    try:
+        sandbox = worker.choose_sandbox(args.sandbox)
+    except RuntimeError as exc:
+        parser.error(str(exc))
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
+        found = gather(root / "submission", Path(tmp) / "submission")
+        try:
+            reports = [engine.grade(day, Path(tmp) / "submission", Path(tmp) / "reports",
+                                    seed, sandbox) for day in days]
+        except engine.GradingError as exc:
+            # The details may name hidden checks: they go to the stdout only instructors see.
+            write(root, {"score": 0, "execution_time": round(time.monotonic() - start),
+                         "output": "The autograder could not run. This is not your fault: "
+                                   "please tell your instructor.",
+                         "stdout_visibility": "hidden", "tests": []})
+            print(f"graders: {exc}", file=sys.stderr)
+            return 3
+    results = build(reports, found, args.hidden_visibility, time.monotonic() - start, seed)
+    write(root, results)
+    print(results["output"])  # Gradescope's stdout, which only the instructor sees
+    return 0
+
+
+def parse_days(text):
+    """'3' -> [3], '1-7' -> [1..7], '1,3' -> [1, 3]; None when not days of the week."""
+    days = []
+    for part in text.replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or not (last or first).isdigit():
+            return None
+        days += range(int(first), int(last or first) + 1)
+    return sorted(set(days)) if days and set(days) <= set(engine.DAYS) else None
+
+
+def gather(uploaded, dest):
+    """Copy the uploaded dayN.py files, at the top or in folders, side by side into `dest`.
+
+    Returns {file name: where it was found}; the shallowest copy of a name wins.
+    """
+    dest.mkdir()
+    names = {f"day{d}.py" for d in engine.DAYS}
+    found = {}
+    for path in sorted(uploaded.rglob("day*.py"), key=lambda p: (len(p.parts), str(p))):
+        inside = path.relative_to(uploaded).parts[:-1]
+        if (path.name in names and path.name not in found and path.is_file()
+                and not path.is_symlink()
+                and not any(p.startswith((".", "__")) for p in inside)):  # __MACOSX, .git
+            found[path.name] = path.relative_to(uploaded).as_posix()
+            shutil.copy(path, dest / path.name)
+    return found
+
+
+def build(reports, found, hidden_visibility, seconds, seed):
+    """Gradescope's results.json from the kit's day reports."""
+    tests = [entry(r, t, number, hidden_visibility)
+             for r in reports for t, number in numbered(r["tests"])]
+    tests.sort(key=lambda t: [int(n) for n in t["number"].split(".") if n.isdigit()])
+    lines = [day_line(r, found) for r in reports]
+    missing = [f"day{r['day']}.py" for r in reports if f"day{r['day']}.py" not in found]
+    if missing:
+        lines += ["", f"Not uploaded: {', '.join(missing)} (0 points each). Upload your "
+                      "dayN.py files at the top level or together in one folder."]
+    hidden = sum(t["visibility"] != "visible" for t in tests)
+    if hidden:
+        lines += ["", f"{hidden} of the {len(tests)} checks are hidden: their results "
+                      f"{WHEN[hidden_visibility]}."]
+    score = round(sum(t["score"] for t in tests), 4)
+    total = round(sum(t["max_score"] for t in tests), 4)
+    return {"score": score, "execution_time": round(seconds),
+            "output": "\n".join([f"Score: {score:g}/{total:g} (seed {seed})", *lines]),
+            "stdout_visibility": "hidden", "tests": tests}
+
+
+def numbered(tests):
+    """Each test with its number: the task, then its place within the task (3.2.1, 3.2.2)."""
+    seen = {}
+    for t in tests:
+        seen[t["task"]] = seen.get(t["task"], 0) + 1
+        yield t, f"{t['task']}.{seen[t['task']]}"
+
+
+def entry(r, t, number, hidden_visibility):
+    """One Gradescope test from one check of a day report."""
+    passed = t["status"] == "passed"
+    hint = "" if passed or r["status"] in report.BLOCKING or not t["hint"] \
+        else f"\nHint: {t['hint']}"
+    return {"name": f"{report.about(t['name'])} ({report.task_title(t['task'])})",
+            "number": number,
+            "score": t["points"],
+            "max_score": t["max_points"],
+            "status": "passed" if passed else "failed",
+            "output": "" if passed else t["message"] + hint,
+            "visibility": hidden_visibility if t["visibility"] == "hidden" else "visible"}
+
+
+def day_line(r, found):
+    """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
+    head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']})"
+    if f"day{r['day']}.py" not in found:
+        return f"{head} day{r['day']}.py was not uploaded."
+    return f"{head} {r['message']}".rstrip()
+
+
+def write(root, results):
+    """ROOT/results/results.json."""
+    folder = root / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -1,0 +1,117 @@
+"""`student-kit` and `autograder`: zips built from explicit lists of the repo's files."""
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+from graders import gradescope
+
+ROOT = Path(__file__).resolve().parents[1]
+# What goes in, by construction: reference/, graders/hidden/ and tests/ are never listed.
+ENGINE = ["graders/*.py", "graders/*.json", "graders/pytest.ini", "graders/public/*.py"]
+KIT = ["exercises/day*.py", *ENGINE, "Makefile", "pyproject.toml"]
+AUTOGRADER = [*ENGINE, "graders/hidden/*.py", "pyproject.toml"]
+STAMP = (2024, 1, 1, 0, 0, 0)  # a fixed date: the same files give the same zip
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the image: Python, bubblewrap, the kit's dependencies.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq python3 python3-pip python3-venv
+apt-get install -y -qq bubblewrap \\
+  || echo "setup: no bubblewrap; learner code will run in a limited process instead"
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/pip" install --quiet --disable-pip-version-check "$ROOT/source"
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade $ROOT/submission into $ROOT/results/results.json.
+export AUTOGRADER_DAYS="${{AUTOGRADER_DAYS:-{days}}}"
+export AUTOGRADER_HIDDEN_VISIBILITY="${{AUTOGRADER_HIDDEN_VISIBILITY:-{visibility}}}"
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
+cd "$ROOT/source" && exec "$PYTHON" -m graders gradescope --root "$ROOT"
+"""
+
+
+def add_arguments(parser, name):
+    """--out; for the autograder, the settings written into run_autograder."""
+    parser.add_argument("--out", default="dist", help="output folder (default: dist)")
+    if name == "autograder":
+        parser.add_argument("--days", default="1-7",
+                            help="days to grade: 3, 1-7 or 1,2,3 (default 1-7)")
+        parser.add_argument("--hidden-visibility", default="after_published",
+                            choices=gradescope.VISIBILITIES,
+                            help="when learners see hidden checks (default after_published)")
+
+
+def run(args, parser):
+    """Build what `args.command` names; exit 3 when a listed part of the repo is missing."""
+    out = Path(args.out)
+    if args.command == "autograder" and not gradescope.parse_days(args.days):
+        parser.error(f"days {args.days!r}: e.g. 3, 1-7 or 1,2,3")
+    try:
+        if args.command == "student-kit":
+            files = student_kit(out)
+            print(f"Wrote {out / 'student-kit'}/ and {out / 'student-kit.zip'} "
+                  f"({len(files)} files)")
+        else:
+            files = autograder(out, args.days, args.hidden_visibility)
+            print(f"Wrote {out / 'autograder.zip'} ({len(files)} files): upload it to "
+                  "Gradescope as the assignment's autograder")
+    except FileNotFoundError as exc:
+        print(f"graders: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def select(patterns):
+    """{path in the zip: file in the repo} for every pattern; each must match something."""
+    files = {}
+    for pattern in patterns:
+        found = sorted(p for p in ROOT.glob(pattern) if p.is_file())
+        if not found:
+            raise FileNotFoundError(f"nothing in {ROOT} matches {pattern}")
+        files.update((p.relative_to(ROOT).as_posix(), p) for p in found)
+    return files
+
+
+def student_kit(out):
+    """dist/student-kit/ and dist/student-kit.zip: exercises, public graders, engine, README."""
+    files = select(KIT)
+    files["README.md"] = (ROOT / "graders" / "STUDENT_README.md").read_text()
+    folder = out / "student-kit"
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, source in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content(source))
+    write_zip(out / "student-kit.zip", {f"student-kit/{n}": s for n, s in files.items()})
+    return files
+
+
+def autograder(out, days="1-7", visibility="after_published"):
+    """dist/autograder.zip in Gradescope's layout: setup.sh and run_autograder at the root."""
+    files = select(AUTOGRADER)
+    files.update({"setup.sh": SETUP_SH,
+                  "run_autograder": RUN_AUTOGRADER.format(days=days, visibility=visibility)})
+    write_zip(out / "autograder.zip", files, executable={"setup.sh", "run_autograder"})
+    return files
+
+
+def content(source):
+    """The bytes of a repo file or of generated text."""
+    return source.read_bytes() if isinstance(source, Path) else source.encode()
+
+
+def write_zip(path, files, executable=()):
+    """A zip of {name: Path or text}; names in `executable` get mode 755."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, source in files.items():
+            info = zipfile.ZipInfo(name, STAMP)
+            info.external_attr = (0o100755 if name in executable else 0o100644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, content(source))

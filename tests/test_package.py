@@ -1,0 +1,194 @@
+"""The student kit (no solutions, no hidden checks) and the Gradescope autograder."""
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import jsonschema
+import pytest
+
+from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
+
+HIDDEN = ROOT / "graders" / "hidden"
+SCHEMA = json.loads((ROOT / "graders" / "gradescope.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """`student-kit` and `autograder` built into a temporary dist/."""
+    out = tmp_path_factory.mktemp("dist")
+    for command in ("student-kit", "autograder"):
+        done = run_graders(command, "--out", out)
+        assert done.returncode == 0, done.stderr + done.stdout
+    return out
+
+
+def bodies(source):
+    """ast dumps of every function body (docstring left out) in a Python source."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body[1:] if ast.get_docstring(node) else node.body
+            if body:
+                found.add(ast.dump(ast.Module(body=body, type_ignores=[])))
+    return found
+
+
+def solution_bodies():
+    """Bodies of the reference that the stubs do not already give (e.g. Value.__repr__)."""
+    given = set().union(*(bodies(f.read_text()) for f in EXERCISES.glob("day*.py")))
+    return set().union(*(bodies(f.read_text()) for f in REFERENCE.glob("day*.py"))) - given
+
+
+def hidden_test_names():
+    """Names of the tests defined in graders/hidden/."""
+    return {node.name for f in HIDDEN.glob("*.py") for node in ast.walk(ast.parse(f.read_text()))
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def unzip(path, dest):
+    with zipfile.ZipFile(path) as z:
+        z.extractall(dest)
+        for info in z.infolist():  # extractall drops the mode bits
+            os.chmod(dest / info.filename, info.external_attr >> 16 & 0o777 or 0o644)
+    return dest
+
+
+def test_the_student_kit_holds_exercises_public_graders_engine_and_a_readme(dist):
+    names = set(zipfile.ZipFile(dist / "student-kit.zip").namelist())
+    for day in range(1, 8):
+        assert {f"student-kit/exercises/day{day}.py",
+                f"student-kit/graders/public/test_day{day}.py"} <= names
+    assert {"student-kit/graders/engine.py", "student-kit/graders/pytest.ini",
+            "student-kit/graders/report.schema.json", "student-kit/Makefile",
+            "student-kit/pyproject.toml", "student-kit/README.md"} <= names
+    assert not [n for n in names if re.match(r"student-kit/(reference|tests|graders/hidden)/", n)]
+    on_disk = {f"student-kit/{p.relative_to(dist / 'student-kit').as_posix()}"
+               for p in (dist / "student-kit").rglob("*") if p.is_file()}
+    assert on_disk == names
+    readme = (dist / "student-kit" / "README.md").read_text()
+    assert "make grade DAY=1" in readme and "make test" not in readme
+
+
+def test_the_student_kit_holds_no_solution_and_no_hidden_test_name(dist):
+    solutions, names = solution_bodies(), hidden_test_names()
+    assert solutions and names
+    with zipfile.ZipFile(dist / "student-kit.zip") as z:
+        for name in z.namelist():
+            text = z.read(name).decode("utf-8")
+            if name.endswith(".py"):
+                assert not bodies(text) & solutions, f"{name} holds a reference body"
+            leaked = sorted(n for n in names if re.search(rf"\b{n}\b", text))
+            assert not leaked, f"{name} names hidden tests {leaked}"
+
+
+def test_the_student_kit_grades_a_day_on_its_own(dist, tmp_path):
+    kit = unzip(dist / "student-kit.zip", tmp_path) / "student-kit"
+    done = run_graders("grade", "--day", 1, "--submission", "exercises", "--out", "reports",
+                       "--seed", 1, cwd=kit)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "not_started" in done.stdout and "hidden checks" in done.stdout, done.stdout
+    report = json.loads((kit / "reports" / "day1.json").read_text())
+    assert report["status"] == "not_started" and report["tests"]
+    assert {t["visibility"] for t in report["tests"]} == {"visible"}
+
+
+def test_the_autograder_zip_has_gradescope_layout(dist):
+    with zipfile.ZipFile(dist / "autograder.zip") as z:
+        infos = {i.filename: i for i in z.infolist()}
+    for script in ("setup.sh", "run_autograder"):
+        assert infos[script].external_attr >> 16 & 0o111, f"{script} is not executable"
+    assert "graders/hidden/test_day3.py" in infos and "graders/public/test_day3.py" in infos
+    assert not [n for n in infos if n.startswith(("reference/", "tests/", "exercises/"))]
+    script = zipfile.ZipFile(dist / "autograder.zip").read("run_autograder").decode()
+    assert "AUTOGRADER_DAYS:-1-7}" in script
+    assert "AUTOGRADER_HIDDEN_VISIBILITY:-after_published}" in script
+
+
+def fake_root(dist, root, files, folder=""):
+    """A fake /autograder at `root`: the autograder in source/, `files` uploaded."""
+    unzip(dist / "autograder.zip", root / "source")
+    (root / "submission" / folder).mkdir(parents=True)
+    for f in files:
+        (root / "submission" / folder / f.name).write_bytes(f.read_bytes())
+    return root
+
+
+def run_autograder(root, **env):
+    """Start ROOT/source/run_autograder with this repo's Python."""
+    return subprocess.Popen([root / "source" / "run_autograder"], cwd=root,
+                            env=dict(ENV, AUTOGRADER_ROOT=str(root),
+                                     AUTOGRADER_PYTHON=sys.executable, **env),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def results_of(proc, root):
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err + out
+    results = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(results, SCHEMA)
+    return results
+
+
+def test_the_autograder_gives_the_reference_full_marks_and_the_stubs_zero(dist, tmp_path):
+    names = hidden_test_names()
+    # Both run at once to save time: the reference in a folder, the stubs at the top level
+    # without day7.py and with hidden checks hidden for good.
+    ref = run_autograder(fake_root(dist, tmp_path / "ref", REFERENCE.glob("day*.py"), "week1"))
+    stubs = run_autograder(fake_root(dist, tmp_path / "stubs", EXERCISES.glob("day[1-6].py")),
+                           AUTOGRADER_HIDDEN_VISIBILITY="hidden")
+    full = results_of(ref, tmp_path / "ref")
+    zero = results_of(stubs, tmp_path / "stubs")
+
+    assert full["score"] == sum(t["max_score"] for t in full["tests"]) > 100
+    assert {t["status"] for t in full["tests"]} == {"passed"}
+    assert full["stdout_visibility"] == "hidden" and full["execution_time"] >= 0
+    numbers = [t["number"] for t in full["tests"]]
+    assert len(set(numbers)) == len(numbers) and "3.2.1" in numbers
+    assert {t["number"].split(".")[0] for t in full["tests"]} == {str(d) for d in range(1, 8)}
+    hidden = [t for t in full["tests"] if t["visibility"] != "visible"]
+    assert hidden and {t["visibility"] for t in hidden} == {"after_published"}
+
+    assert zero["score"] == 0 and len(zero["tests"]) == len(full["tests"])
+    assert {t["status"] for t in zero["tests"]} == {"failed"}
+    assert all(t["output"] for t in zero["tests"])
+    assert "Hint: " in zero["tests"][0]["output"]
+    assert "day7.py was not uploaded" in zero["output"]
+    assert {t["visibility"] for t in zero["tests"]} == {"visible", "hidden"}
+    assert sum(t["max_score"] for t in zero["tests"]) == full["score"]
+    for t in zero["tests"]:
+        if t["visibility"] == "hidden":
+            assert not [n for n in names if n in t["output"]], t["output"]
+
+
+@pytest.mark.parametrize("args, env, words", [
+    (["--days", "9"], {}, "days '9'"),
+    ([], {"AUTOGRADER_HIDDEN_VISIBILITY": "never"}, "hidden visibility 'never'"),
+    ([], {}, "no submission folder"),
+])
+def test_gradescope_usage_errors_exit_2_with_one_line(args, env, words, tmp_path):
+    done = run_graders("gradescope", "--root", tmp_path, *args, env=env, timeout=60)
+    assert done.returncode == 2 and words in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr + done.stdout
+
+
+def test_the_gradescope_schema_rejects_what_gradescope_would():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"tests": [{"name": "x", "status": "ok", "score": 1}]}, SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"tests": [{"name": "x", "max_score": 1}]}, SCHEMA)
+
+
+def test_a_broken_autograder_still_writes_results_and_exits_3(dist, tmp_path):
+    fake_root(dist, tmp_path, [EXERCISES / "day1.py"])
+    for folder in ("public", "hidden"):
+        (tmp_path / "source" / "graders" / folder / "test_day1.py").unlink()
+    proc = run_autograder(tmp_path, AUTOGRADER_DAYS="1")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3 and "no grader tests for day 1" in err, err + out
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    jsonschema.validate(results, SCHEMA)
+    assert results["score"] == 0 and "tell your instructor" in results["output"]
