@@ -202,7 +202,7 @@ def summary(v):
     if callable(v):
         return getattr(v, "__name__", getattr(getattr(v, "func", None), "__name__", "f"))
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return repr(v) if len(repr(v)) <= 8 else f"{v:.4g}"
     text = repr(v)
     return text if len(text) <= 40 else f"<{type(v).__name__} of {len(v)}>"
 

@@ -1,5 +1,4 @@
 """Hidden checks of Day 5: random shapes and rates, edge cases, untouched inputs, shuffling."""
-import functools
 import numbers
 
 import numpy as np
