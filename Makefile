@@ -8,6 +8,8 @@ DAY ?=
 SUBMISSIONS ?= submissions
 DAYS ?=
 JOBS ?=
+BUDGET ?=
+FORCE ?=
 
 .PHONY: grade progress test setup grade-class student-kit autograder watch hint bench
 .DEFAULT_GOAL := grade
@@ -30,7 +32,8 @@ test: .venv/ready  ## the kit's own test suite
 
 grade-class: .venv/ready  ## grade every learner of SUBMISSIONS=dir (DAYS=1-7 JOBS=n)
 	@$(PY) -m graders grade-class --submissions $(SUBMISSIONS) --out $(REPORTS) \
-		$(if $(DAYS),--days $(DAYS)) $(if $(JOBS),--jobs $(JOBS))
+		$(if $(DAYS),--days $(DAYS)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(BUDGET),--budget $(BUDGET)) $(if $(FORCE),--force)
 
 student-kit: .venv/ready  ## dist/student-kit/ and dist/student-kit.zip
 	@$(PY) -m graders student-kit

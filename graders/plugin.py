@@ -57,16 +57,33 @@ def visibility(path):
     return "hidden" if "hidden" in Path(path).parts else "visible"
 
 
+DOOR = pytest.StashKey()
+
+
+def pytest_sessionstart(session):
+    """Open the door before collection, so the worker starts while the tests are collected."""
+    config = session.config
+    folder = Path(config.getoption("submission"))
+    day = config.getoption("day")
+    blocked = precheck(folder, day) if day else None
+    mode = config.getoption("sandbox")
+    transport = InProcess(folder) if mode == "none" else Worker(folder, mode)
+    if not blocked and mode != "none":
+        transport.start()
+    config.stash[DOOR] = Learner(transport, blocked)
+
+
+def pytest_sessionfinish(session):
+    """Stop the worker and everything it started."""
+    door = session.config.stash.get(DOOR, None)
+    if door is not None:
+        door._transport.close()
+
+
 @pytest.fixture(scope="session")
 def door(pytestconfig):
     """The session's Learner, or a blocked one when the file cannot be graded."""
-    folder = Path(pytestconfig.getoption("submission"))
-    day = pytestconfig.getoption("day")
-    blocked = precheck(folder, day) if day else None
-    mode = pytestconfig.getoption("sandbox")
-    transport = InProcess(folder) if mode == "none" else Worker(folder, mode)
-    yield Learner(transport, blocked)
-    transport.close()
+    return pytestconfig.stash[DOOR]
 
 
 @pytest.fixture

@@ -1,0 +1,223 @@
+"""grade-class: a synthetic class graded in parallel; gradebook, summary, resume, hostile zips."""
+import csv
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXERCISES, REFERENCE, compose, run_graders
+from graders import classroom
+
+DAYS = (1, 2, 3)
+XSS = "<img src=x onerror=alert(1)>"  # a learner id that must come out escaped
+EXPECTED = {  # learner -> status of days 1-3
+    "hangs": ["timeout"] * 3,
+    "mutant": ["passed", "passed", "partial"],
+    "ref": ["passed"] * 3,
+    "ref_zip": ["passed"] * 3,
+    "stubs": ["not_started"] * 3,
+    "unparsable": ["passed", "ungradable", "ungradable"],
+    "zip_slip": ["ungradable"] * 3,
+    XSS: ["ungradable"] * 3,
+}
+
+
+def mutate(folder, day, old, new):
+    """Replace `old` by `new` in dayN.py of `folder`."""
+    path = folder / f"day{day}.py"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def zip_folder(folder, archive, inside=""):
+    """A .zip of the day files of `folder`, at its top or inside the folder `inside`."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(Path(folder).glob("day*.py")):
+            z.write(f, f"{inside}{f.name}")
+
+
+def build_class(root):
+    """Reference, stubs, a mutant, an unparsable file, a hang, zips good and hostile."""
+    root.mkdir()
+    compose(root / "ref")
+    compose(root / "stubs", base=EXERCISES)
+    mutant = compose(root / "mutant_src")
+    mutate(mutant, 3, "e / e.sum(axis=-1, keepdims=True)", "e / e.sum()")
+    zip_folder(mutant, root / "mutant.zip", inside="mutant/")
+    shutil.rmtree(mutant)
+    mutate(compose(root / "unparsable"), 2, "def layer_forward(X, W, B):",
+           "def layer_forward(X, W, B:")
+    mutate(compose(root / "hangs"), 1, "    x = np.asarray(x, dtype=np.float64)\n",
+           "    while True:\n        pass\n")
+    zip_folder(REFERENCE, root / "ref_zip.zip")
+    with zipfile.ZipFile(root / "zip_slip.zip", "w") as z:
+        z.writestr("day1.py", "x = 1\n")
+        z.writestr("../../escaped.py", "x = 1\n")
+    with zipfile.ZipFile(root / f"{XSS}.zip", "w") as z:
+        link = zipfile.ZipInfo("day1.py")
+        link.external_attr = 0o120777 << 16
+        z.writestr(link, "/etc/passwd")
+    return root
+
+
+def grade_class(subs, out, *args):
+    """`grade-class` of `subs` into `out` with two jobs; it must exit 0."""
+    done = run_graders("grade-class", "--submissions", subs, "--out", out, "--jobs", 2, *args)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done
+
+
+def mtimes(out):
+    """{path: mtime} of every day file written under `out`."""
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("day*.json")}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The class graded three times: first, again (all up to date), again with --force."""
+    root = tmp_path_factory.mktemp("class")
+    subs, out = build_class(root / "submissions"), root / "reports"
+    runs = {"first": grade_class(subs, out, "--days", "1-3", "--budget", 15)}
+    with open(out / "gradebook.csv", newline="") as f:
+        book = list(csv.DictReader(f))
+    summary = json.loads((out / "summary.json").read_text())
+    reports = {(p.parent.name, int(p.name[3])): json.loads(p.read_text())
+               for p in out.glob("*/day?.json")}
+    times = [mtimes(out)]
+    runs["again"] = grade_class(subs, out, "--days", "1-3", "--budget", 15)
+    times.append(mtimes(out))
+    runs["force"] = grade_class(subs, out, "--days", "1", "--budget", 5, "--force")
+    times.append(mtimes(out))
+    return {"out": out, "runs": runs, "book": book, "summary": summary, "reports": reports,
+            "mtimes": times}
+
+
+def test_the_gradebook_has_a_row_per_learner_matching_the_reports(graded):
+    book, reports = graded["book"], graded["reports"]
+    assert [row["learner"] for row in book] == sorted(EXPECTED)
+    for row in book:
+        name = row["learner"]
+        assert [row[f"day{d}_status"] for d in DAYS] == EXPECTED[name], row
+        scores = [float(row[f"day{d}"]) for d in DAYS]
+        for day, score in zip(DAYS, scores):
+            expected = reports[(name, day)]["score"] if (name, day) in reports else 0
+            assert score == expected, (name, day)
+        assert float(row["total"]) == sum(scores)
+    ref = {(d, r["score"]) for (n, d), r in reports.items() if n == "ref"}
+    assert ref == {(d, r["max_score"]) for (n, d), r in reports.items() if n == "ref"}
+    assert {(d, r["score"]) for (n, d), r in reports.items() if n == "ref_zip"} == ref
+
+
+def test_the_summary_pass_rates_match_the_reports(graded):
+    reports, tests = graded["reports"], graded["summary"]["tests"]
+    for t in tests:
+        outcomes = [x["status"] == "passed" for (_, day), r in reports.items()
+                    if day == t["day"] for x in r["tests"] if x["name"] == t["name"]]
+        assert (t["passed"], t["graded"]) == (sum(outcomes), len(outcomes)), t["name"]
+        assert t["hint"]
+    rates = [t["pass_rate"] for t in tests]
+    assert rates == sorted(rates) and rates[0] < 1
+    assert len(tests) == len({(d, x["name"]) for (_, d), r in reports.items()
+                              for x in r["tests"]})
+
+
+def test_the_hanging_learner_times_out_and_the_batch_goes_on(graded):
+    assert "hangs" in graded["runs"]["first"].stdout
+    problems = {(p["learner"], p["day"]): p for p in graded["summary"]["problems"]}
+    assert {d for (n, d) in problems if n == "hangs"} == set(DAYS)
+    assert all(problems[("hangs", d)]["status"] == "timeout" for d in DAYS)
+    assert "budget" in problems[("hangs", 1)]["message"]
+
+
+@pytest.mark.parametrize("learner, words", [("zip_slip", "holds a path outside its folder"),
+                                            (XSS, "holds a link")])
+def test_hostile_zips_are_refused_with_a_clear_status(graded, learner, words):
+    problem = next(p for p in graded["summary"]["problems"] if p["learner"] == learner)
+    assert problem["status"] == "ungradable" and words in problem["message"]
+    assert not (graded["out"].parent / "escaped.py").exists()
+    assert not list(graded["out"].rglob("escaped.py"))
+
+
+def test_a_second_run_skips_every_learner_and_force_regrades(graded):
+    first, again, force = graded["mtimes"]
+    assert "Graded 0, skipped 6 (up to date), refused 2." in graded["runs"]["again"].stdout
+    assert again == first
+    assert "Graded 6, skipped 0" in graded["runs"]["force"].stdout
+    changed = {k for k in first if force.get(k) != first[k]}
+    assert changed == {f"{n}/day1.{s}" for n in ("mutant", "ref", "ref_zip", "stubs",
+                                                 "unparsable") for s in ("json", "raw.json")} \
+        | {"hangs/day1.timeout.json"}
+
+
+def test_the_summary_page_shows_the_chart_and_escapes_learner_text(graded):
+    out = graded["out"]
+    page = (out / "summary.html").read_text()
+    assert '<img src="summary.png"' in page
+    assert (out / "summary.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "timeout" in page and "holds a link" in page
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--submissions", "no/such/folder"], "no submissions folder"),
+    (["--submissions", ".", "--days", "1-9"], "bad --days '1-9'"),
+    (["--submissions", ".", "--days", "three"], "bad --days 'three'"),
+    (["--submissions", ".", "--days", "3-1"], "bad --days '3-1'"),
+    (["--submissions", ".", "--jobs", "0"], "must be positive"),
+    ([], "required: --submissions"),
+])
+def test_usage_errors_exit_2_with_one_line(args, words, tmp_path):
+    done = run_graders("grade-class", "--out", tmp_path, *args)
+    assert done.returncode == 2
+    assert words in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_an_empty_submissions_folder_is_a_usage_error(tmp_path):
+    (tmp_path / "subs").mkdir()
+    done = run_graders("grade-class", "--submissions", tmp_path / "subs", "--out", tmp_path)
+    assert done.returncode == 2 and "no learners in" in done.stderr
+
+
+
+@pytest.mark.parametrize("entries, words", [
+    ({"/tmp/day1.py": "x = 1\n"}, "holds a path outside its folder: '/tmp/day1.py'"),
+    ({"work/../../day1.py": "x = 1\n"}, "holds a path outside its folder"),
+    ({"C:\\day1.py": "x = 1\n"}, "holds a path outside its folder"),
+    ({"day1.py": "\0" * (20 << 20)}, "looks like a zip bomb"),
+    ({"a/day1.py": "x = 1\n", "b/day2.py": "x = 1\n"}, "day files in more than one folder"),
+])
+def test_a_bad_zip_is_refused_with_the_reason(entries, words, tmp_path):
+    archive = tmp_path / "learner.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in entries.items():
+            z.writestr(name, text)
+    with pytest.raises(classroom.Refused, match=re.escape(words)):
+        classroom.unpack(archive, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_zip_too_large_unpacked_or_not_a_zip_is_refused(tmp_path):
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("day1.py", b"#" * (51 << 20))
+    with pytest.raises(classroom.Refused, match="unpacks to 51 MB; at most 50 MB"):
+        classroom.unpack(archive, tmp_path / "out")
+    (tmp_path / "fake.zip").write_text("not a zip")
+    with pytest.raises(classroom.Refused, match="not a zip file that can be read"):
+        classroom.unpack(tmp_path / "fake.zip", tmp_path / "out")
+
+
+def test_day_files_at_the_top_or_in_one_folder_are_unpacked(tmp_path):
+    for layout in ("", "alice/week1/"):
+        archive = tmp_path / "alice.zip"
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr(f"{layout}day1.py", "x = 1\n")
+            z.writestr(f"{layout}notes.txt", "hello\n")
+            z.writestr("__MACOSX/._day1.py", "junk")
+        dest = tmp_path / layout.replace("/", "_") / "out"
+        classroom.unpack(archive, dest)
+        assert sorted(p.name for p in dest.iterdir()) == ["day1.py"]
