@@ -89,6 +89,8 @@ def test_message(raw, meta, status, name, hidden):
     """What the learner reads; hidden checks say only what they check."""
     if status == "timeout" and not meta.get("message"):
         return "This check took too long and was stopped: look for a loop that never ends."
+    if hidden and meta.get("status") in ("timeout", "error"):  # the kit's words, not the test's
+        return f"A hidden check ({about(name)}) was stopped: {meta['message']}"
     if hidden and meta.get("status") not in ("not_started", *BLOCKING):
         return f"A hidden check failed: {about(name)}."
     if meta.get("message"):
