@@ -16,7 +16,7 @@ def mutants():
             yield pytest.param(day, m, id=f"day{day}-{m['name']}")
 
 
-@pytest.mark.parametrize("day, mutant", mutants())
+@pytest.mark.parametrize("day, mutant", list(mutants()))
 def test_mutant_fails_the_checks_it_names(day, mutant, submission, tmp_path):
     folder = submission()
     path = folder / f"day{day}.py"

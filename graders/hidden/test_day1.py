@@ -106,8 +106,9 @@ def test_sigmoid_of_an_int_is_a_float(learner, rng):
                          "Build the output with np.where or np.empty_like instead of in place."))
 def test_sigmoid_does_not_modify_its_input(learner, rng):
     x = rng.uniform(-5, 5, size=(3, 4))
-    learner.day1.sigmoid(x)
+    out = expect_array(learner.day1.sigmoid(x), x.shape, learner.last.text)
     expect_unmodified(learner, ["x"])
+    expect_close(out, 1 / (1 + np.exp(-x)), learner.last.text)
 
 
 @pytest.mark.grade(task="1.2", points=1,

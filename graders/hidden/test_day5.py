@@ -88,8 +88,9 @@ def test_sgd_step_is_right_for_any_shape_and_learning_rate(learner, rng):
                    more=("`W -= ...` changes the caller's array; `W - ...` builds a new one.",))
 def test_sgd_step_leaves_w_and_dw_unmodified(learner, rng):
     W, dW = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
-    learner.day5.sgd_step(W, dW, 0.5)
+    out = expect_array(learner.day5.sgd_step(W, dW, 0.5), W.shape, learner.last.text)
     expect_unmodified(learner, ["W", "dW", "learning_rate"])
+    expect_close(out, W - 0.5 * dW, learner.last.text)
 
 
 @pytest.mark.grade(task="5.2", points=0.5,
@@ -123,8 +124,11 @@ def test_sgd_steps_default_to_ten_steps_at_rate_one_tenth(learner, rng):
                    more=("np.array(W, dtype=float) or W.copy() gives an array you may change.",))
 def test_sgd_steps_leave_w_and_dw_unmodified(learner, rng):
     W, dW = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
-    learner.day5.sgd_steps(W, dW, learning_rate=0.3, steps=4)
+    history = expect_list(learner.day5.sgd_steps(W, dW, learning_rate=0.3, steps=4), 5,
+                          learner.last.text, "arrays")
     expect_unmodified(learner, ["W", "dW"])
+    last = expect_array(history[-1], W.shape, f"{learner.last.text}[-1]")
+    expect_close(last, W - 4 * 0.3 * dW, f"{learner.last.text}[-1]")
 
 
 @pytest.mark.grade(task="5.3", points=1,
@@ -268,8 +272,12 @@ def test_minibatches_give_one_batch_when_batch_size_exceeds_n(learner, rng):
                    more=("np.random.shuffle(X) reorders the caller's X in place.",))
 def test_minibatches_leave_x_and_y_unmodified(learner, rng):
     X, y = rng.standard_normal((30, 3)), np.eye(3)[rng.integers(0, 3, 30)]
-    learner.day5.minibatches(X, y, 8, rng=learner.rng(1))
+    got = expect_batches(learner.day5.minibatches(X, y, 8, rng=learner.rng(1)),
+                         learner.last.text, 3)
     expect_unmodified(learner, ["X", "y"])
+    if sorted(map(len, (xb for xb, _ in got))) != [6, 8, 8, 8]:
+        raise Failure(f"{learner.last.text} gave batches of {[len(xb) for xb, _ in got]} rows; "
+                      "expected three of 8 and one of 6.")
 
 
 @pytest.mark.grade(task="5.4", points=0.5,

@@ -46,12 +46,15 @@ def network_with(learner, p):
     return net
 
 
-def expect_gradients(learner, N, D, H, C, rate, rng):
-    """backward moves all four parameters by rate times their true gradients."""
+def expect_gradients(learner, N, D, H, C, rate, rng, inputs_kept=False):
+    """backward moves all four parameters by rate times their true gradients (and, when
+    `inputs_kept`, leaves X, y and the rate as they were)."""
     p, X, y = problem(rng, N, D, H, C)
     net = network_with(learner, p)
     net.forward(X)
     net.backward(X, y, rate)
+    if inputs_kept:
+        expect_unmodified(learner, ["X", "y", "learning_rate"])
     call = f"{learner.last.text} (gradient read as (before - after) / learning_rate)"
     for n in NAMES:
         after = expect_array(getattr(net, n), p[n].shape, f"after {call}, net.{n}")
@@ -117,8 +120,9 @@ def test_forward_handles_a_batch_of_one(learner, rng):
 def test_forward_leaves_x_unmodified(learner, rng):
     p, X, _ = problem(rng, 5, 4, 6, 3)
     net = network_with(learner, p)
-    net.forward(X)
+    out = expect_array(net.forward(X), (5, 3), learner.last.text)
     expect_unmodified(learner, ["X"])
+    expect_close(out, probabilities(p, X), learner.last.text)
 
 
 @pytest.mark.grade(task="6.3", points=1,
@@ -140,8 +144,4 @@ def test_backward_gradients_are_right_for_a_batch_of_40(learner, rng):
                    hint="backward reads X and y; it must not change them.",
                    more=("Work on new arrays: `probs - y`, not `y -= ...`.",))
 def test_backward_leaves_x_and_y_unmodified(learner, rng):
-    p, X, y = problem(rng, 5, 4, 6, 3)
-    net = network_with(learner, p)
-    net.forward(X)
-    net.backward(X, y, 0.1)
-    expect_unmodified(learner, ["X", "y", "learning_rate"])
+    expect_gradients(learner, 5, 4, 6, 3, 0.1, rng, inputs_kept=True)
