@@ -85,6 +85,32 @@ def minibatches(X, y, batch_size, shuffle=True, rng=None):
     raise NotImplementedError("TODO(5.4): minibatches")
 
 
+def save_learning_rates(runs, path="reports/day5_learning_rates.png"):
+    """Save the learning-rate experiment as a PNG, one panel per rate (given code, not a TODO).
+
+    runs: {learning_rate: the list of iterates that gradient_descent returned}
+    """
+    from pathlib import Path
+
+    from matplotlib.figure import Figure  # no pyplot: no window, works without a display
+
+    fig = Figure(figsize=(4.5 * len(runs), 4.2), layout="constrained")
+    fig.suptitle("Gradient descent on f(w) = w²")
+    for k, (learning_rate, iterates) in enumerate(runs.items()):
+        w = np.array(iterates, dtype=float)
+        ax = fig.add_subplot(1, len(runs), k + 1)
+        if np.max(np.abs(w)) > 1e3:  # too big for a plain axis: the size of w, on a log scale
+            ax.semilogy(np.abs(w), "o-", color="firebrick")
+            ax.set_ylabel("|w| (log scale)")
+        else:
+            ax.plot(w, "o-")
+            ax.set_ylabel("w")
+        ax.set(title=f"learning rate {learning_rate}", xlabel="step")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    print(f"Saved the picture {path}")
+
+
 if __name__ == "__main__":
     # Tasks 1-2: a dummy W and dW, and 10 updates at learning rate 0.1.
     rng = np.random.default_rng(0)
@@ -94,6 +120,9 @@ if __name__ == "__main__":
         print(f"step {step:2d}: W[0] = {np.round(W_step[0], 3)}")
 
     # Task 3: the learning-rate experiment on f(w) = w^2, whose gradient is 2 * w.
+    runs = {}
     for learning_rate in (0.1, 100):
         iterates = gradient_descent(lambda w: 2 * w, 1.0, learning_rate, steps=10)
         print(f"learning rate {learning_rate}: " + ", ".join(f"{w:.3g}" for w in iterates))
+        runs[learning_rate] = iterates
+    save_learning_rates(runs)

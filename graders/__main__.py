@@ -44,7 +44,7 @@ def main(argv=None):
             importlib.import_module(module).add_arguments(sub.add_parser(name, help=text), name)
     args = parser.parse_args(argv)
     if args.command == "progress":
-        print(progress(Path(args.out)))
+        show_progress(Path(args.out))
         return 0
     if args.command in MODULES:
         return importlib.import_module(MODULES[args.command][0]).run(args, parser)
@@ -64,7 +64,7 @@ def main(argv=None):
         print()
         full &= result["score"] == result["max_score"]
     if len(days) > 1:
-        print(progress(Path(args.out)))
+        show_progress(Path(args.out))
     return 1 if args.strict and not full else 0
 
 
@@ -89,19 +89,40 @@ def parse_day(parser, text):
     return int(text)
 
 
-def progress(out):
-    """A table of all seven days from the reports in `out`."""
-    rows = [f"{'Day':<5}{'Score':>8}  {'Status':<17}Next"]
+def progress_rows(out):
+    """(day, score, status, next) of all seven days from the reports in `out`."""
+    rows = []
     for day in engine.DAYS:
-        path = out / f"day{day}.json"
         try:
-            r = json.loads(path.read_text())
-        except (OSError, ValueError):
-            rows.append(f"{day:<5}{'-':>8}  {'not graded':<17}make grade DAY={day}")
+            r = json.loads((out / f"day{day}.json").read_text())
+            score = f"{r['score']:g}/{r['max_score']:g}"
+        except (OSError, ValueError, KeyError, TypeError):
+            rows.append((f"Day {day}", "-", "not graded", f"make grade DAY={day}"))
             continue
         nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
-        rows.append(f"{day:<5}{r['score']:>4}/{r['max_score']:<3}  {r['status']:<17}{nxt}")
-    return "\n".join(rows)
+        rows.append((f"Day {day}", score, r.get("status", "?"), nxt))
+    return rows
+
+
+def progress(out):
+    """A plain-text table of all seven days from the reports in `out`."""
+    rows = [("Day", "Score", "Status", "Next")] + progress_rows(out)
+    return "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)
+
+
+def show_progress(out):
+    """The progress table: with colours on a terminal, plain text otherwise."""
+    if not sys.stdout.isatty():
+        print(progress(out))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    colour = {"passed": "green", "partial": "yellow", "not graded": "dim", "not_started": "dim"}
+    table = Table("Day", "Score", "Status", "Next", title="Your progress")
+    for day, score, status, nxt in progress_rows(out):
+        table.add_row(day, score, f"[{colour.get(status, 'red')}]{status}[/]", nxt)
+    Console().print(table)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import report
+from graders import pictures, report
 
 HERE = Path(__file__).resolve().parent
 DAYS = range(1, 8)
@@ -71,7 +72,8 @@ def grade(day, submission, out, seed=None, sandbox="process"):
 
 def render(result, path):
     """The terminal view: a line per check, then failures with hints, total and next task."""
-    lines = [f"Day {result['day']} · {result['submission']['folder']} · seed {result['seed']}"]
+    day, folder = result["day"], Path(result["submission"]["folder"])
+    lines = [f"Day {day} · {folder} · seed {result['seed']}"]
     width = max((len(t["name"]) for t in result["tests"]), default=0)
     for t in result["tests"]:
         mark = "✓" if t["status"] == "passed" else "✗"
@@ -80,11 +82,32 @@ def render(result, path):
     if failed and result["status"] not in report.BLOCKING + ("not_started",):
         lines.append("")
         for t in failed:
+            message = str(t["message"]).replace("\n", "\n    ")  # arrays span several lines
             lines += [f"✗ {t['name']} ({report.task_title(t['task'])}, {t['status']})",
-                      f"    {t['message']}", f"    Hint: {t['hint']}"]
+                      f"    {message}", f"    Hint: {t['hint']}"]
     lines += ["", f"Score: {result['score']}/{result['max_score']} ({result['status']})",
-              result["message"], f"Report: {path}"]
+              result["message"]]
+    if result["status"] == "not_started":
+        lines.append(f"    {first_todo(folder, day)}")
+    elif failed and result["status"] not in report.BLOCKING:
+        lines.append(f"Stuck? `make hint DAY={day}` gives a more explicit hint, one at a time.")
+    since = path.stat().st_mtime - result["duration_s"] - 1 if path.is_file() else 0
+    lines += [f"Picture: {p}" for p in pictures.saved(day, path.parent, since)]
+    lines.append(f"Report: {path}")
     if not (HERE / "hidden").is_dir():  # the student kit: hidden checks exist only at grading
         lines.append("When your instructor grades this day, hidden checks of the same functions "
                      "run too.")
     return "\n".join(lines)
+
+
+def first_todo(folder, day):
+    """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
+    path = Path(folder) / f"day{day}.py"
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return f"{path} is missing."
+    for number, line in enumerate(lines, 1):
+        if re.search(r"#\s*TODO\(", line):
+            return f"{path} line {number}: {line.strip()}"
+    return f"{path}: no TODO left; look for a `raise NotImplementedError`."

@@ -108,13 +108,65 @@ def main():
     """Train NeuralNetwork(64, 64, 10) on the digits for 1000 epochs; print the test accuracy.
 
     The loss is printed every 100 epochs; the last line reads e.g. "Test accuracy: 97.50%".
+    Returns (model, losses): the trained network and the losses that train returned
+    (python day7.py draws its pictures from them).
     """
     np.random.seed(0)
     X_train, X_test, y_train, y_test = load_data()
     model = NeuralNetwork(64, 64, 10)
-    train(model, X_train, y_train)
+    losses = train(model, X_train, y_train)
     print(f"Test accuracy: {accuracy(model, X_test, y_test):.2%}")
+    return model, losses
+
+
+def save_pictures(model, losses, folder="reports"):
+    """Save the loss curve, the misread test digits and the confusion matrix (given, not a TODO)."""
+    from pathlib import Path
+
+    from matplotlib.figure import Figure  # no pyplot: no window, works without a display
+
+    _, X_test, _, y_test = load_data()
+    true, pred = np.argmax(y_test, axis=1), np.argmax(model.forward(X_test), axis=1)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    epochs = np.arange(1, len(losses) + 1)
+    ax.plot(epochs, losses, label="loss of each epoch")
+    ax.plot(epochs[99::100], np.array(losses)[99::100], "o", label="printed every 100 epochs")
+    ax.set(title="Training loss", xlabel="epoch", ylabel="cross-entropy loss")
+    ax.legend()
+    fig.savefig(folder / "day7_loss.png")
+
+    wrong = np.flatnonzero(pred != true)[:32]
+    rows = max(1, -(-len(wrong) // 8))  # 8 digits per row, rounded up
+    fig = Figure(figsize=(10, 1.5 * rows + 0.6), layout="constrained")
+    fig.suptitle(f"{np.sum(pred != true)} of {len(true)} test digits misread: true -> predicted")
+    for k, i in enumerate(wrong):
+        ax = fig.add_subplot(rows, 8, k + 1)
+        ax.imshow(X_test[i].reshape(8, 8), cmap="gray_r")
+        ax.set_title(f"{true[i]} -> {pred[i]}", color="firebrick")
+        ax.axis("off")
+    fig.savefig(folder / "day7_mistakes.png")
+
+    counts = np.zeros((10, 10), dtype=int)
+    np.add.at(counts, (true, pred), 1)  # row: the true digit, column: the predicted one
+    fig = Figure(figsize=(6.5, 6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.imshow(counts, cmap="Blues")
+    for (t, p), n in np.ndenumerate(counts):
+        if n:
+            ax.text(p, t, n, ha="center", va="center",
+                    color="white" if n > counts.max() / 2 else "black")
+    ax.set(title="Confusion matrix of the test digits", xlabel="predicted digit",
+           ylabel="true digit", xticks=range(10), yticks=range(10))
+    fig.savefig(folder / "day7_confusion.png")
+    print(f"Saved the pictures day7_loss.png, day7_mistakes.png, day7_confusion.png in {folder}/")
 
 
 if __name__ == "__main__":
-    main()
+    trained = main()
+    if trained is None:
+        raise SystemExit("main() returned None: return model, losses to save the pictures.")
+    save_pictures(*trained)

@@ -1,0 +1,127 @@
+"""`make watch DAY=N`: re-grade a day every time its file is saved."""
+import re
+import secrets
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import watchfiles
+
+from graders import engine, hints, report, worker
+
+CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
+QUIET_MS = 300  # grade once the files have been quiet this long (editors save in bursts)
+WAKE_MS = 500  # the watcher wakes up this often; the first wake-up grades (nothing is missed)
+
+
+def add_arguments(parser, name):
+    """--day, --submission, --out, --seed, --sandbox."""
+    parser.add_argument("--day", nargs="?", help="the day, 1 to 7")
+    parser.add_argument("--submission", default="exercises", help="folder holding dayN.py files")
+    parser.add_argument("--out", default="reports", help="folder for the JSON reports")
+    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random, "
+                                                 "then kept while watching)")
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
+                        help="where learner code runs (auto: bubblewrap where it works)")
+
+
+def run(args, parser):
+    """Grade now and after every save until Ctrl-C; 0 when stopped by Ctrl-C."""
+    day = hints.day_of(args, parser)
+    folder = Path(args.submission)
+    if not folder.is_dir():
+        parser.error(f"no submission folder {folder}")
+    try:
+        sandbox = worker.choose_sandbox(args.sandbox)
+    except RuntimeError as exc:
+        parser.error(str(exc))
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    files = {folder.resolve() / f"day{k}.py" for k in range(1, day + 1)}  # and what it imports
+    stop = threading.Event()
+
+    def interrupted(signum, frame):
+        stop.set()  # pytest swallows Ctrl-C during grading; this flag remembers it
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    watching = watchfiles.watch(folder, watch_filter=lambda _, p: Path(p).resolve() in files,
+                                step=QUIET_MS, stop_event=stop, rust_timeout=WAKE_MS,
+                                yield_on_timeout=True)
+    first = True
+    try:
+        for changes in watching:  # an empty set every WAKE_MS: grade the first time only
+            if changes or first:
+                first = False
+                show(grade(day, folder, args.out, seed, sandbox, stop), day, folder)
+    except KeyboardInterrupt:
+        pass
+    print(f"\nStopped watching Day {day}.", flush=True)
+    return 0
+
+
+def grade(day, folder, out, seed, sandbox, stop):
+    """The report of one grading, or the GradingError when the kit could not grade."""
+    try:
+        result = engine.grade(day, folder, out, seed, sandbox)
+    except (engine.GradingError, OSError) as exc:
+        result = exc
+    if stop.is_set():
+        raise KeyboardInterrupt
+    return result
+
+
+def show(result, day, folder):
+    """Clear the screen (on a terminal) and print the view of one grading."""
+    text = view(result, day, folder)
+    if sys.stdout.isatty():
+        print(CLEAR + text, flush=True)
+    else:
+        print(f"\n{'-' * 72}\n{text}", flush=True)
+
+
+def view(result, day, folder):
+    """Score, the first failing check with message and hint, or the congratulation."""
+    head = (f"Day {day} · watching {folder / f'day{day}.py'} · graded at "
+            f"{time.strftime('%H:%M:%S')} · Ctrl-C to stop")
+    if isinstance(result, Exception):
+        return f"{head}\n\nThe kit could not grade: {result}\n\nWaiting for your next save..."
+    score, top = result["score"], result["max_score"]
+    filled = round(20 * score / top) if top else 0
+    lines = [head, "", f"Score: {score:g}/{top:g} ({result['status']})  "
+                       f"[{'#' * filled}{'.' * (20 - filled)}]", ""]
+    check = hints.first_failing(result)
+    if result["status"] == "passed":
+        lines.append(congratulation(day, folder))
+    elif result["status"] in report.BLOCKING:
+        lines += [result["message"], *source_line(folder, result["message"])]
+    else:
+        if result["status"] == "not_started":
+            lines += [result["message"], f"    {engine.first_todo(folder, day)}", ""]
+        lines += [f"✗ {check['name']} ({report.task_title(check['task'])}, {check['status']})",
+                  hints.indent(check["message"]), f"    Hint: {check['hint']}", "",
+                  f"More help: make hint DAY={day}"]
+    return "\n".join(lines + ["", "Waiting for your next save..."])
+
+
+def congratulation(day, folder):
+    """Well done, and where to go next."""
+    if day == 7:
+        return ("Day 7 complete: every check passed. Your network reads handwritten digits. "
+                f"Congratulations on finishing the week!\nRun `python {folder}/day7.py` to see "
+                "your training pictures in reports/.")
+    return (f"Day {day} complete: every check passed. Well done!\n"
+            f"Next: open {folder / f'day{day + 1}.py'} and run `make watch DAY={day + 1}`.")
+
+
+def source_line(folder, message):
+    """The line of the file that a message names (`day3.py ... line 12`), as it reads now."""
+    found = re.search(r"(day[1-7]\.py)[^\n]*?\bline (\d+)", message)
+    if not found:
+        return []
+    try:
+        text = (folder / found[1]).read_text(errors="replace").splitlines()[int(found[2]) - 1]
+    except (OSError, IndexError):
+        return []
+    return [f"    {found[1]} line {found[2]}:  {text.strip()}"]

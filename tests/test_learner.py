@@ -1,0 +1,178 @@
+"""The learner's side: watch mode, tiered hints, messages that teach, progress, pictures."""
+import ast
+import queue
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+
+import numpy as np
+import pytest
+
+from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
+from graders import engine, hints, pictures
+
+HEADLESS = {k: v for k, v in ENV.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}  # no screen at all
+
+
+def png_size(path):
+    """(width, height) of a PNG file, read from its IHDR chunk; fails unless it is a PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
+    return struct.unpack(">II", data[16:24])
+
+
+def mutate(path, old, new):
+    """Replace the one occurrence of old in the file at path."""
+    source = path.read_text()
+    assert source.count(old) == 1, old
+    path.write_text(source.replace(old, new))
+
+
+class Output:
+    """The lines a running process prints, read by a thread, waited for by content."""
+
+    def __init__(self, proc):
+        self.lines, self.new = [], queue.Queue()
+        threading.Thread(target=self.read, args=(proc.stdout,), daemon=True).start()
+
+    def read(self, stream):
+        for line in stream:
+            self.new.put(line)
+
+    def wait_for(self, text, timeout=30):
+        """The output since the last wait, up to the line where `text` appears."""
+        start, deadline = len(self.lines), time.monotonic() + timeout
+        while not any(text in line for line in self.lines[start:]):
+            try:
+                self.lines.append(self.new.get(timeout=max(0.01, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail(f"no {text!r} within {timeout} s; output:\n{''.join(self.lines)}")
+        return "".join(self.lines[start:])
+
+
+def test_watch_regrades_every_save_survives_a_syntax_error_and_stops_cleanly(tmp_path):
+    folder = tmp_path / "sub"
+    shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.Popen([sys.executable, "-m", "graders", "watch", "--day", "1",
+                             "--submission", folder, "--out", tmp_path / "out", "--seed", "1"],
+                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = Output(proc)
+    try:
+        out.wait_for("(not_started)")
+        out.wait_for("Waiting for your next save")
+        (folder / "day1.py").write_text("import numpy as np\n\ndef sigmoid(x)\n    return x\n")
+        text = out.wait_for("Waiting for your next save")
+        assert "(ungradable)" in text and "day1.py line 3:  def sigmoid(x)" in text, text
+        shutil.copy(REFERENCE / "day1.py", folder / "day1.py")
+        out.wait_for("(passed)")
+        text = out.wait_for("Waiting for your next save")
+        assert "Day 1 complete" in text and "Next: open" in text and "day2.py" in text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+    out.wait_for("Stopped watching Day 1")
+    text = "".join(out.lines)
+    assert code == 0 and "Traceback" not in text and "KeyboardInterrupt" not in text, text
+
+
+def test_hints_go_one_tier_further_per_call_and_stop_at_the_last(tmp_path):
+    folder = tmp_path / "sub"
+    shutil.copytree(REFERENCE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    mutate(folder / "day3.py", "return e / e.sum(axis=-1, keepdims=True)",
+           "return e / e.sum(axis=0, keepdims=True)")
+    out = tmp_path / "out"
+    assert run_graders("grade", "--day", 3, "--submission", folder, "--out", out).returncode == 0
+    levels = hints.tiers(3)["test_softmax_rows_sum_to_one"]
+    said = []
+    for _ in range(len(levels)):
+        done = run_graders("hint", "--day", 3, "--out", out)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout)
+    assert "test_softmax_rows_sum_to_one" in said[0] and "sum to" in said[0]
+    for n, text in enumerate(said, start=2):
+        shown = min(n, len(levels))
+        assert f"Hint {shown} of {len(levels)}: {levels[shown - 1]}" in text
+    assert "again for hint 3" in said[0] and "last hint" in said[-1] and "last hint" in said[-2]
+    assert '"day3/test_softmax_rows_sum_to_one": 3' in (out / "hints.json").read_text()
+    table = run_graders("progress", "--out", out).stdout
+    assert "Day 3" in table and "partial" in table and "Task 3.2 softmax" in table
+    assert "make grade DAY=4" in table
+    missing = run_graders("hint", "--day", 4, "--out", out)
+    assert missing.returncode == 2 and "make grade DAY=4" in missing.stderr
+    assert missing.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("folder", ["public", "hidden"])
+def test_every_grader_test_has_at_least_two_hint_tiers(folder):
+    for day in engine.DAYS:
+        path = ROOT / "graders" / folder / f"test_day{day}.py"
+        names = [n.name for n in ast.parse(path.read_text()).body
+                 if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+        levels = hints.tiers(day)
+        short = [n for n in names if len(levels.get(n, [])) < 2]
+        assert names and not short, f"{path.name}: add more= tiers to {short}"
+        assert all(t.strip() for n in names for t in levels[n])
+
+
+def test_each_kind_of_failure_says_what_was_called_and_what_came_back(submission, tmp_path):
+    folder = submission()
+    mutate(folder / "day3.py", "def relu(z):", "def rleu(z):")
+    mutate(folder / "day3.py", "return e / e.sum(axis=-1, keepdims=True)",
+           "return e / e.sum(axis=0, keepdims=True)")
+    fourth = {m["name"]: m for m in tomllib.loads(
+        (ROOT / "tests" / "mutants" / "day4.toml").read_text())["mutant"]}
+    mutate(folder / "day4.py", fourth["numerical_gradient_forward_differences"]["old"],
+           fourth["numerical_gradient_forward_differences"]["new"])
+    day3, day4, stub = (run_graders("grade", "--day", day, "--submission", sub, "--out",
+                                    tmp_path / f"out{k}").stdout
+                        for k, (day, sub) in enumerate(((3, folder), (4, folder), (3, EXERCISES))))
+    assert "has no `relu`" in day3
+    assert "softmax(<array (4, 3)>) returned rows that sum to [" in day3
+    assert "relative error" in day4 and "allowed 1e-06" in day4
+    assert "Not started yet" in stub and "TODO(3.1)" in stub and "day3.py line" in stub
+
+
+def test_scripts_save_their_pictures_without_a_display(tmp_path):
+    for day in (5, 7):
+        done = subprocess.run([sys.executable, REFERENCE / f"day{day}.py"], cwd=tmp_path,
+                              env=HEADLESS, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        for name in pictures.NAMES[day]:
+            width, height = png_size(tmp_path / "reports" / name)
+            assert 500 <= width <= 2000 and 300 <= height <= 1500, (name, width, height)
+
+
+def test_the_plotting_helpers_are_given_code_identical_in_stub_and_reference():
+    for day, name in ((5, "save_learning_rates"), (7, "save_pictures")):
+        bodies = [next(ast.dump(n) for n in ast.parse((d / f"day{day}.py").read_text()).body
+                       if isinstance(n, ast.FunctionDef) and n.name == name)
+                  for d in (EXERCISES, REFERENCE)]
+        assert bodies[0] == bodies[1], name
+
+
+def test_the_grader_pictures_are_pngs_of_a_sensible_size(tmp_path):
+    rng = np.random.default_rng(0)
+    true = rng.integers(0, 10, 60)
+    pred = np.where(rng.random(60) < 0.8, true, (true + 1) % 10)
+    losses = 2.3 * np.exp(-np.arange(1000) / 150) + 0.05
+    paths = pictures.day7(losses, rng.random((60, 64)), np.eye(10)[true], pred, tmp_path)
+    paths.append(pictures.learning_rates({0.1: [0.8 ** k for k in range(11)],
+                                          100: [(-199.0) ** k for k in range(11)]},
+                                         tmp_path / "day5_learning_rates.png"))
+    assert [p.name for p in paths] == [*pictures.NAMES[7], *pictures.NAMES[5]]
+    for path in paths:
+        width, height = png_size(path)
+        assert 500 <= width <= 2000 and 300 <= height <= 1500, (path.name, width, height)
+    assert pictures.saved(7, tmp_path) == paths[:3]
+    (tmp_path / "day7.json").write_text("{}")
+    result = {"day": 7, "submission": {"folder": "sub"}, "seed": 1, "tests": [], "score": 0,
+              "max_score": 10, "status": "failed", "message": "", "duration_s": 5.0}
+    shown = engine.render(result, tmp_path / "day7.json")
+    assert all(f"Picture: {p}" in shown for p in paths[:3]), shown
