@@ -67,6 +67,7 @@ class Learner:
         self.last = Call()
         self.deadline = None  # time.monotonic() by which a call must return
         self._slow = {}  # name -> the Timeout it gave: later calls fail at once
+        self._functions = {}  # (module, name) -> type of a module-level function or class
 
     def __getattr__(self, name):
         if re.fullmatch(r"day[1-7]", name):
@@ -135,7 +136,12 @@ class Member:
             raise AttributeError(name)
         owner, gen = self._target[0], self._target[2:]
         text = name if isinstance(owner, str) else f"{self._text}.{name}"
+        known = self._learner._functions.get((owner, name))  # saves a round trip per call
+        if known:
+            return Member(self._learner, (owner, name), text, known)
         value = self._learner._request("get", (owner, name, *gen), text=text)
+        if isinstance(value, Ref) and value.type in CALLABLE_TYPES and isinstance(owner, str):
+            self._learner._functions[owner, name] = value.type
         if isinstance(value, Ref) and value.type in CALLABLE_TYPES:
             return Member(self._learner, (owner, name, *gen), text, value.type)
         if value is None and isinstance(owner, str):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import pictures, report
+from graders import pictures, plugin, report
 
 HERE = Path(__file__).resolve().parent
 DAYS = range(1, 8)
@@ -49,10 +49,16 @@ def grade(day, submission, out, seed=None, sandbox="process"):
             "--sandbox", sandbox, "--out", str(out),
             "--json-report-file=none", "-q", "--tb=short"]
     start = time.perf_counter()
+    if sandbox != "none":  # start the worker now: it loads while pytest starts up
+        plugin.STARTED[Path(submission).resolve(), sandbox] = plugin.start_worker(
+            Path(submission), sandbox)
     before = manifest()
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
         code = pytest.main(args, plugins=[raw])
+    for leftover in plugin.STARTED.values():  # pytest never reached its session
+        leftover.close()
+    plugin.STARTED.clear()
     after = manifest()
     changed = [f for f in before.keys() | after.keys() if before.get(f) != after.get(f)]
     if changed:

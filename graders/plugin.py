@@ -58,6 +58,7 @@ def visibility(path):
 
 
 DOOR = pytest.StashKey()
+STARTED = {}  # (folder, sandbox) -> a worker the engine started before pytest did
 
 
 def pytest_sessionstart(session):
@@ -67,10 +68,19 @@ def pytest_sessionstart(session):
     day = config.getoption("day")
     blocked = precheck(folder, day) if day else None
     mode = config.getoption("sandbox")
-    transport = InProcess(folder) if mode == "none" else Worker(folder, mode)
-    if not blocked and mode != "none":
-        transport.start()
+    transport = STARTED.pop((folder.resolve(), mode), None)
+    if transport is None:
+        transport = InProcess(folder) if mode == "none" else start_worker(folder, mode)
+    if blocked:
+        transport.close()
     config.stash[DOOR] = Learner(transport, blocked)
+
+
+def start_worker(folder, mode):
+    """A started worker: its Python and NumPy load while the caller does other work."""
+    transport = Worker(folder, mode)
+    transport.start()
+    return transport
 
 
 def pytest_sessionfinish(session):
