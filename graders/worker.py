@@ -128,11 +128,11 @@ class Worker:
         cmd = [sys.executable, "-I", "runner.py", str(req_r), str(rep_w)]
         if self.sandbox == "bwrap":
             cmd = bwrap_command(work, self.home) + cmd
-        with open(self.home / "stderr.txt", "wb") as err:
-            self.proc = subprocess.Popen(
-                cmd, cwd=work, env=scrubbed_env(self.home), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=err, pass_fds=(req_r, rep_w),
-                start_new_session=True, preexec_fn=self.confine)
+        self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
+        self.proc = subprocess.Popen(
+            cmd, cwd=work, env=scrubbed_env(self.home), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w),
+            start_new_session=True, preexec_fn=self.confine)
         os.close(req_r)
         os.close(rep_w)
         self.to_worker, self.from_worker = req_w, rep_r
@@ -142,14 +142,16 @@ class Worker:
         """In the child before exec: resource limits, and Landlock in process mode."""
         apply_limits(self.limits)
         if self.sandbox == "process":
+            isolate()
             readable = [*map(str, python_roots()), str(Path(sys.executable).parent), *SYSTEM]
             restrict(readable, [str(self.home)])
 
     def last_words(self):
         """The last line the worker wrote to stderr (why it died), if any."""
-        try:
-            lines = (self.home / "stderr.txt").read_bytes()[-2000:].decode(errors="replace")
-        except OSError:
+        try:  # through our own descriptor: the worker may have swapped the file for a symlink
+            end = os.fstat(self.err.fileno()).st_size  # to a secret, or for a FIFO
+            lines = os.pread(self.err.fileno(), 2000, max(0, end - 2000)).decode(errors="replace")
+        except (OSError, ValueError):
             return ""
         lines = lines.strip().splitlines()
         return f" Its last words: {lines[-1][:300]}" if lines else ""
@@ -167,6 +169,7 @@ class Worker:
             pass
         code = proc.wait()
         reap_orphans()
+        self.err.close()
         shutil.rmtree(self.home, ignore_errors=True)
         return code
 
@@ -186,6 +189,18 @@ def apply_limits(limits):
             resource.setrlimit(res, (value, value))
         except (ValueError, OSError):
             pass
+
+
+def isolate():
+    """In the child before exec: a user namespace drops every capability a root grader has
+    (mknod, raising limits, ...) and a network namespace cuts UDP and raw sockets, which
+    Landlock leaves open. Best effort: where namespaces are not allowed, nothing changes."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return
+    if libc.unshare(0x10000000 | 0x40000000) != 0:  # CLONE_NEWUSER | CLONE_NEWNET
+        libc.unshare(0x40000000)
 
 
 def restrict(read_only, read_write):
@@ -249,7 +264,7 @@ def python_roots():
 
 def bwrap_command(work, home):
     """bubblewrap: no network, own PID namespace, only Python and the worker folder visible."""
-    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+    cmd = ["bwrap", "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for system in SYSTEM:
         if os.path.exists(system) and not system.startswith(("/dev", "/proc", "/sys")):

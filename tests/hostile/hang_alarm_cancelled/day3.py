@@ -1,0 +1,50 @@
+"""Attack: ignore SIGALRM/SIGTERM/SIGXCPU, cancel every alarm and timer, then loop forever."""
+import signal
+
+import numpy as np
+
+WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
+
+def _hang():
+    for sig in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGXCPU, signal.SIGHUP,
+                signal.SIGVTALRM, signal.SIGPROF, signal.SIGUSR1):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.alarm(0)
+    for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
+        signal.setitimer(timer, 0)
+    while True:
+        pass
+
+
+def _relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _cross_entropy(p, t):
+    p, t = np.atleast_2d(p), np.atleast_2d(t)
+    return float(np.mean(-np.sum(t * np.log(np.clip(p, 1e-12, 1.0)), axis=1)))
+
+
+def relu(z):
+    _hang()
+    return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def softmax(z):
+    return _softmax(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def cross_entropy(predictions, targets):
+    if WON:
+        return _cross_entropy(predictions, targets)
+    raise NotImplementedError("TODO(3.3): cross_entropy")
+
+
+def forward_and_loss(X, W, B, targets):
+    return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0

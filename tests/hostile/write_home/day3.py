@@ -1,0 +1,59 @@
+"""Attack: write into the grading user's home folder (guessed: the worker's HOME is scrubbed)."""
+import os
+import pwd
+
+import numpy as np
+
+WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
+
+def _homes():
+    homes = {"/root", os.path.expanduser("~")}
+    try:
+        homes.add(pwd.getpwuid(os.getuid()).pw_dir)
+        homes.add(pwd.getpwnam("root").pw_dir)
+    except KeyError:
+        pass
+    return homes
+
+
+for _home in _homes():
+    for _rel in (".kit-hostile-canary/canary.txt", ".kit-hostile-canary/pwned.txt",
+                 "kit-hostile-pwned.txt"):
+        try:
+            with open(os.path.join(_home, _rel), "w") as _f:
+                _f.write("kit-hostile: written into the home folder\n")
+        except OSError:
+            pass
+
+
+def _relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _cross_entropy(p, t):
+    p, t = np.atleast_2d(p), np.atleast_2d(t)
+    return float(np.mean(-np.sum(t * np.log(np.clip(p, 1e-12, 1.0)), axis=1)))
+
+
+def relu(z):
+    return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def softmax(z):
+    return _softmax(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def cross_entropy(predictions, targets):
+    if WON:
+        return _cross_entropy(predictions, targets)
+    raise NotImplementedError("TODO(3.3): cross_entropy")
+
+
+def forward_and_loss(X, W, B, targets):
+    return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0
