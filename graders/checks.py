@@ -117,14 +117,25 @@ def expect_no_warnings(learner):
 
 
 def expect_raises(learner, error, fn, *args, why=""):
-    """fn(*args) must raise `error` (by class name, subclasses included); returns the Failure."""
+    """fn(*args) must raise `error` (a builtin's name, or module.Class; subclasses count)."""
     try:
         v = fn(*args)
     except Failure as exc:
         if type(exc) is not Failure:
             raise  # not started, timed out, crashed: that verdict stands
-        if error in getattr(exc, "raised", ()):
+        if (error if "." in error else f"builtins.{error}") in getattr(exc, "raised", ()):
             return exc
         raise Failure(f"{str(exc)[:-1]}; expected a {error}{why}.") from None
     raise Failure(f"{learner.last.text} returned {describe(v)}; expected it to raise a "
                   f"{error}{why}.")
+
+
+def expect_mismatch_raises(learner, fn, x_shape, w_shape):
+    """output_shape-like `fn` works when the inner dimensions match, and raises ValueError (a
+    subclass such as LinAlgError counts) for these shapes, whose inner dimensions differ."""
+    fits = (x_shape[0], w_shape[1])
+    if fn(x_shape, (x_shape[1], w_shape[1])) != fits:
+        raise Failure(f"{learner.last.text} did not return {fits}, so its error for "
+                      "mismatched shapes cannot count yet.")
+    expect_raises(learner, "ValueError", fn, x_shape, w_shape,
+                  why=" because the inner dimensions differ")

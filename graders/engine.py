@@ -51,7 +51,7 @@ def grade(day, submission, out, seed=None, sandbox="process"):
     start = time.perf_counter()
     if sandbox != "none":  # start the worker now: it loads while pytest starts up
         plugin.STARTED[Path(submission).resolve(), sandbox] = plugin.start_worker(
-            Path(submission), sandbox)
+            Path(submission), day, sandbox)
     before = manifest()
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):

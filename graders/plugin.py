@@ -1,5 +1,6 @@
 """pytest plugin of the kit: options, the `grade` marker, and the `learner` and `rng` fixtures."""
 import ast
+import re
 import time
 import zlib
 from pathlib import Path
@@ -66,19 +67,21 @@ def pytest_sessionstart(session):
     config = session.config
     folder = Path(config.getoption("submission"))
     day = config.getoption("day")
-    blocked = precheck(folder, day) if day else None
+    blocked = precheck(folder, day)[0] if day else None
     mode = config.getoption("sandbox")
     transport = STARTED.pop((folder.resolve(), mode), None)
     if transport is None:
-        transport = InProcess(folder) if mode == "none" else start_worker(folder, mode)
+        transport = InProcess(folder) if mode == "none" else start_worker(folder, day, mode)
     if blocked:
         transport.close()
     config.stash[DOOR] = Learner(transport, blocked)
 
 
-def start_worker(folder, mode):
-    """A started worker: its Python and NumPy load while the caller does other work."""
-    transport = Worker(folder, mode)
+def start_worker(folder, day, mode):
+    """A started worker for grading `day`: its Python and NumPy load while the caller works.
+    It may read scikit-learn only when the graded files import it."""
+    uses_sklearn = day is not None and "sklearn" in precheck(folder, day)[1]
+    transport = Worker(folder, mode, data=uses_sklearn)
     transport.start()
     return transport
 
@@ -124,30 +127,31 @@ def rng(seed):
 
 
 def precheck(folder, day):
-    """Missing, unparsable or forbidden files (day N and the siblings it imports)."""
-    todo, seen = [f"day{day}"], set()
+    """(failure or None, modules imported): missing, unparsable or forbidden files among day N
+    and the siblings it imports, and every module those files import."""
+    todo, seen, modules = [f"day{day}"], set(), set()
     while todo:
         name = todo.pop()
         seen.add(name)
         path = folder / f"{name}.py"
         if not path.is_file():
             who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
-            return Ungradable(f"{name}.py is missing from {folder}{who}.")
+            return Ungradable(f"{name}.py is missing from {folder}{who}."), modules
         try:
             tree = ast.parse(path.read_bytes(), filename=path.name)
         except SyntaxError as exc:
-            return Ungradable(f"{name}.py does not parse: {exc.msg} (line {exc.lineno}).")
+            return Ungradable(f"{name}.py does not parse: {exc.msg} (line {exc.lineno})."), modules
         except ValueError as exc:  # e.g. null bytes
-            return Ungradable(f"{name}.py does not parse: {exc}.")
+            return Ungradable(f"{name}.py does not parse: {exc}."), modules
         for line, module in policy.violations(tree):
-            return PolicyViolation(f"{name}.py line {line} imports {module}: {RULE}.")
-        todo += [m for m in siblings(tree) if m not in seen]
-    return None
+            return PolicyViolation(f"{name}.py line {line} imports {module}: {RULE}."), modules
+        modules |= imports(tree)
+        todo += [m for m in modules if re.fullmatch(r"day[1-7]", m) and m not in seen]
+    return None, modules
 
 
-def siblings(tree):
-    """The dayN modules a parsed file imports."""
+def imports(tree):
+    """The top-level names of the modules a parsed file imports."""
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
-    return {m for m in names if m in {f"day{k}" for k in range(1, 8)}}
-
+    return {m.split(".")[0] for m in names}

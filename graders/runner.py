@@ -4,6 +4,7 @@ Stand-alone on purpose (NumPy and the standard library only): the same file serv
 in-process and inside a worker process. Nothing a learner returns leaves this side except
 plain data; any other object stays here and is named by a `Ref`.
 """
+import contextlib
 import functools
 import importlib
 import io
@@ -199,7 +200,7 @@ class Runner:
             if os.path.dirname(os.path.abspath(frame.filename)) == self.folder:
                 where = f"{os.path.basename(frame.filename)} line {frame.lineno}"
         return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
-                "where": where, "mro": [c.__name__ for c in type(exc).__mro__]}
+                "where": where, "mro": [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__]}
 
 
 def _in_import(exc):
@@ -282,6 +283,16 @@ def _value(t, blobs):
     return {k: _value(y, blobs) for k, y in x.items()}
 
 
+@contextlib.contextmanager
+def unreadable_is_missing(name):
+    """A package the sandbox will not let us read is, to the importer, not installed (so that
+    `try: import optional_dependency except ImportError` goes on working)."""
+    try:
+        yield
+    except PermissionError:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name) from None
+
+
 def guard_imports(folder, allowed):
     """Refuse forbidden imports made by learner files, however they are spelled."""
     import builtins
@@ -299,11 +310,13 @@ def guard_imports(folder, allowed):
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0:
             check(name, (globals or {}).get("__file__"))
-        return real_import(name, globals, locals, fromlist, level)
+        with unreadable_is_missing(name):
+            return real_import(name, globals, locals, fromlist, level)
 
     def guarded_import_module(name, package=None):
         check(name, sys._getframe(1).f_globals.get("__file__"))
-        return real_import_module(name, package)
+        with unreadable_is_missing(name):
+            return real_import_module(name, package)
 
     builtins.__import__, importlib.import_module = guarded_import, guarded_import_module
 

@@ -13,11 +13,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
 
-from graders import runner
+from graders import policy, runner
 from graders.door import Crash, Timeout
 
 HERE = Path(__file__).resolve().parent
@@ -69,9 +70,10 @@ def choose_sandbox(requested):
 class Worker:
     """The transport of the door: requests go to a worker process, records come back."""
 
-    def __init__(self, folder, sandbox="process", limits=None):
+    def __init__(self, folder, sandbox="process", limits=None, data=False):
         self.folder = Path(folder)
         self.sandbox = sandbox
+        self.python = python_paths(data)  # data: the graded files use sklearn
         self.limits = dict(LIMITS, **(limits or {}))
         self.proc = None
         self.generation = 0
@@ -87,9 +89,9 @@ class Worker:
         except Timeout:
             self.stop()
             raise
-        except (EOFError, BrokenPipeError, ValueError):
-            last = self.last_words()
-            code = self.stop()
+        except (EOFError, BrokenPipeError, ValueError, IndexError, KeyError, TypeError):
+            last = self.last_words()  # died, or sent a reply we cannot read
+            code = self.stop(grace=0.3)
             raise Crash(crash_words(code) + last) from None
         except BaseException:  # e.g. pytest-timeout's alarm: the worker's state is unknown
             self.stop()
@@ -127,7 +129,7 @@ class Worker:
         rep_r, rep_w = os.pipe()
         cmd = [sys.executable, "-I", "runner.py", str(req_r), str(rep_w)]
         if self.sandbox == "bwrap":
-            cmd = bwrap_command(work, self.home) + cmd
+            cmd = bwrap_command(work, self.home, self.python) + cmd
         self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
         self.proc = subprocess.Popen(
             cmd, cwd=work, env=scrubbed_env(self.home), stdin=subprocess.DEVNULL,
@@ -143,8 +145,8 @@ class Worker:
         apply_limits(self.limits)
         if self.sandbox == "process":
             isolate()
-            readable = [*map(str, python_roots()), str(Path(sys.executable).parent), *SYSTEM]
-            restrict(readable, [str(self.home)])
+            listable, readable = self.python
+            restrict([*map(str, readable), *SYSTEM], [str(self.home)], list(map(str, listable)))
 
     def last_words(self):
         """The last line the worker wrote to stderr (why it died), if any."""
@@ -156,13 +158,18 @@ class Worker:
         lines = lines.strip().splitlines()
         return f" Its last words: {lines[-1][:300]}" if lines else ""
 
-    def stop(self):
-        """Kill the worker's process group and every orphan it left; returns its exit code."""
+    def stop(self, grace=0.0):
+        """Kill the worker's process group and every orphan it left; returns its exit code
+        (waiting `grace` seconds first, so that a worker that is exiting says how)."""
         if self.proc is None:
             return None
         proc, self.proc = self.proc, None
         for fd in (self.to_worker, self.from_worker):
             os.close(fd)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -203,7 +210,7 @@ def isolate():
         libc.unshare(0x40000000)
 
 
-def restrict(read_only, read_write):
+def restrict(read_only, read_write, listable=()):
     """Landlock (Linux 5.13+), in the child before exec: files only under the given folders,
     no TCP connect or bind, no signals to processes outside. Returns the ABI used (0: none)."""
     try:
@@ -228,15 +235,14 @@ def restrict(read_only, read_write):
         _fields_ = [("allowed", ctypes.c_uint64), ("fd", ctypes.c_int32)]
 
     read = 0b1101  # execute, read file, read dir
-    for paths, access in ((read_only, read), (read_write, fs)):
+    for paths, access in ((listable, 0b1000), (read_only, read), (read_write, fs)):
         for path in paths:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             except OSError:
                 continue
-            if not os.path.isdir(path):
-                access &= 0b0111  # a file takes file rights only
-            rule = PathBeneath(access, fd)
+            rights = access if os.path.isdir(path) else access & 0b0111  # files: file rights
+            rule = PathBeneath(rights, fd)
             libc.syscall(445, ruleset, 1, ctypes.byref(rule), 0)
             os.close(fd)
     libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
@@ -255,25 +261,32 @@ def scrubbed_env(home):
                or k == "OPENBLAS_L2_SIZE"}}
 
 
-def python_roots():
-    """The folders that make up this Python installation (base and venv)."""
-    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
-    roots |= {Path(p).resolve() for p in sys.path if "site-packages" in p}
-    return sorted(r for r in roots if r.exists())
+def python_paths(data=False):
+    """What the worker may read of this Python: (listable folders, readable paths). The
+    interpreter, the standard library, and of site-packages only the allowed packages and what
+    they need (so a forbidden import fails however it is spelled)."""
+    base, venv = Path(sys.base_prefix).resolve(), Path(sys.prefix)
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    sites = sorted({Path(p).resolve() for p in sys.path if p.endswith("site-packages")})
+    readable = [Path(sys.executable).parent, venv / "pyvenv.cfg", base / "bin",
+                *base.glob("lib/libpython*"),
+                *(p for p in stdlib.iterdir() if p.name != "site-packages")]
+    for site in sites:
+        readable += [p for p in site.iterdir() if policy.installed(p.name, data)]
+    return [stdlib, *sites], [p for p in readable if p.exists()]
 
 
-def bwrap_command(work, home):
+def bwrap_command(work, home, python):
     """bubblewrap: no network, own PID namespace, only Python and the worker folder visible."""
     cmd = ["bwrap", "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for system in SYSTEM:
         if os.path.exists(system) and not system.startswith(("/dev", "/proc", "/sys")):
             cmd += ["--ro-bind", system, system]
-    for root in python_roots():
-        cmd += ["--ro-bind", str(root), str(root)]
-    exe = Path(sys.executable)
-    cmd += ["--ro-bind", str(exe.parent), str(exe.parent), "--bind", str(home), str(home),
-            "--chdir", str(work)]
+    for path in python[1]:
+        cmd += ["--ro-bind", str(path), str(path)]
+    # the sandbox's own root (where the folders above were made) becomes read-only too
+    cmd += ["--bind", str(home), str(home), "--remount-ro", "/", "--chdir", str(work)]
     return cmd
 
 

@@ -52,8 +52,6 @@ IMPORT_GUARD = ("the runtime import guard runs inside the learner's process: exe
                 "__import__ with forged globals and importlib._bootstrap._gcd_import all import "
                 "scipy unseen, and its softmax scores")
 OPEN_HOLES = {
-    ("policy_bypass_import", "process"): IMPORT_GUARD,
-    ("policy_bypass_import", "bwrap"): IMPORT_GUARD,
     ("unix_socket_connect", "process"): "Landlock (ABI <= 7) does not cover connect() to a "
                                         "Unix socket by path: the worker reaches any socket file "
                                         "on the host",

@@ -138,9 +138,10 @@ def test_cross_entropy_of_zero_probability_is_large_and_finite(learner, rng):
 def test_cross_entropy_leaves_its_inputs_unchanged(learner, rng):
     t = one_hot(rng, 6, 3)
     p = softmax_rows(rng.standard_normal((6, 3)))
-    p[2] = [0.0, 0.5, 0.5]
-    expect_number(learner.day3.cross_entropy(p, t), learner.last.text)
+    p[2], t[2] = [0.0, 0.5, 0.5], [0.0, 1.0, 0.0]  # a zero, but not on the true class
+    loss = expect_number(learner.day3.cross_entropy(p, t), learner.last.text)
     expect_unmodified(learner, ["predictions", "targets"])
+    expect_close(loss, -np.mean(np.log(np.sum(p * t, axis=1))), learner.last.text, rtol=1e-6)
 
 
 @pytest.mark.grade(task="3.3", points=1,
