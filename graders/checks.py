@@ -3,7 +3,10 @@
 Each `expect_*` returns the checked value or raises a `Failure` whose message says what was
 called, what came back and what was expected.
 """
+import functools
+import importlib.util
 import numbers
+from pathlib import Path
 
 import numpy as np
 
@@ -139,3 +142,21 @@ def expect_mismatch_raises(learner, fn, x_shape, w_shape):
                       "mismatched shapes cannot count yet.")
     expect_raises(learner, "ValueError", fn, x_shape, w_shape,
                   why=" because the inner dimensions differ")
+
+
+@functools.cache
+def digits():
+    """scikit-learn's digits, pixels 0..16 (1797, 64) and labels (1797,), read from the file it
+    ships without importing scikit-learn (most of a second per grade)."""
+    package = importlib.util.find_spec("sklearn").submodule_search_locations[0]
+    data = np.loadtxt(Path(package) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
+    return data[:, :-1], data[:, -1].astype(int)
+
+
+def stratified_split(labels, test_size, seed):
+    """(train indices, test indices): each class split in proportion, at random."""
+    rng = np.random.default_rng(seed)
+    test = [rng.permutation(np.flatnonzero(labels == c))[:round(test_size * np.sum(labels == c))]
+            for c in np.unique(labels)]
+    test = np.sort(np.concatenate(test))
+    return np.setdiff1d(np.arange(len(labels)), test), test

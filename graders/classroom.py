@@ -527,7 +527,8 @@ def grade_learner(argv):
     folder, out, sandbox, seed, *days = argv
     for day in days:
         try:
-            engine.grade(int(day), folder, out, int(seed) if seed else None, sandbox)
+            engine.grade(int(day), folder, out, int(seed) if seed else None, sandbox,
+                         pictures=False)
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3

@@ -78,6 +78,16 @@ class Learner:
         """Seed the learner side's global `np.random` (as `np.random.seed(seed)`)."""
         self._request("seed", None, int(seed), text=f"np.random.seed({seed})")
 
+    def twin(self):
+        """Another Learner on a fresh process of the same submission, for work that runs
+        alongside (None where calls run in this process, or the door is blocked)."""
+        make = getattr(self._transport, "twin", None)
+        return Learner(make()) if make and not self._blocked else None
+
+    def close(self):
+        """Stop the learner's process (and everything it started)."""
+        self._transport.close()
+
     @staticmethod
     def rng(seed):
         """A `np.random.default_rng(seed)` to pass as an argument."""

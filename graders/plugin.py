@@ -23,6 +23,7 @@ def pytest_addoption(parser):
     group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
     group.addoption("--seed", type=int, default=0, help="seed of every random input")
     group.addoption("--out", default="reports", help="folder for reports and pictures")
+    group.addoption("--no-pictures", action="store_true", help="draw no pictures")
     group.addoption("--sandbox", default="process", choices=("bwrap", "process", "none"),
                     help="where learner code runs: bubblewrap, a limited process, or in here")
 
@@ -59,6 +60,7 @@ def visibility(path):
 
 
 DOOR = pytest.StashKey()
+TWINS = {7}  # days whose checks run learner code on a second process (main() beside the gate)
 STARTED = {}  # (folder, sandbox) -> a worker the engine started before pytest did
 
 
@@ -81,8 +83,10 @@ def start_worker(folder, day, mode):
     """A started worker for grading `day`: its Python and NumPy load while the caller works.
     It may read scikit-learn only when the graded files import it."""
     uses_sklearn = day is not None and "sklearn" in precheck(folder, day)[1]
-    transport = Worker(folder, mode, data=uses_sklearn)
+    transport = Worker(folder, mode, data=uses_sklearn, first=day and f"day{day}")
     transport.start()
+    if day in TWINS:
+        transport.spare = transport.twin()
     return transport
 
 
@@ -110,8 +114,8 @@ def learner(door, request):
 
 @pytest.fixture(scope="session")
 def out_dir(pytestconfig):
-    """The folder where this run's report goes; pictures are saved beside it."""
-    return Path(pytestconfig.getoption("out"))
+    """The folder where pictures are saved (beside the report), or None for no pictures."""
+    return None if pytestconfig.getoption("no_pictures") else Path(pytestconfig.getoption("out"))
 
 
 @pytest.fixture

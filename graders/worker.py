@@ -69,15 +69,27 @@ def choose_sandbox(requested):
 
 class Worker:
     """The transport of the door: requests go to a worker process, records come back."""
+    live = set()  # pids of the workers of this process that are serving
 
-    def __init__(self, folder, sandbox="process", limits=None, data=False):
+    def __init__(self, folder, sandbox="process", limits=None, data=False, first=None):
         self.folder = Path(folder)
         self.sandbox = sandbox
-        self.python = python_paths(data)  # data: the graded files use sklearn
+        self.data = data  # the graded files use scikit-learn
+        self.first = first  # the module to import as soon as the worker starts
+        self.python = python_paths(data)
         self.limits = dict(LIMITS, **(limits or {}))
         self.proc = None
         self.generation = 0
         become_subreaper()
+
+    def twin(self):
+        """A started worker like this one, for work that runs alongside (the spare, when one
+        was started early)."""
+        other, self.spare = getattr(self, "spare", None), None
+        if other is None:
+            other = Worker(self.folder, self.sandbox, self.limits, self.data, self.first)
+            other.start()
+        return other
 
     # -- requests ---------------------------------------------------------------
     def request(self, op, target, *args, deadline=None):
@@ -127,7 +139,8 @@ class Worker:
         shutil.copy(HERE / "policy.py", work / "policy.py")
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        cmd = [sys.executable, "-I", "runner.py", str(req_r), str(rep_w)]
+        cmd = [sys.executable, "-I", "runner.py", str(req_r), str(rep_w),
+               *([self.first] if self.first else [])]
         if self.sandbox == "bwrap":
             cmd = bwrap_command(work, self.home, self.python) + cmd
         self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
@@ -138,6 +151,7 @@ class Worker:
         os.close(req_r)
         os.close(rep_w)
         self.to_worker, self.from_worker = req_w, rep_r
+        Worker.live.add(self.proc.pid)
         self.generation += 1
 
     def confine(self):
@@ -164,6 +178,7 @@ class Worker:
         if self.proc is None:
             return None
         proc, self.proc = self.proc, None
+        Worker.live.discard(proc.pid)
         for fd in (self.to_worker, self.from_worker):
             os.close(fd)
         try:
@@ -180,7 +195,11 @@ class Worker:
         shutil.rmtree(self.home, ignore_errors=True)
         return code
 
-    close = stop
+    def close(self):
+        """Stop the worker and its spare."""
+        if getattr(self, "spare", None):
+            self.spare.stop()
+        self.stop()
 
 
 def apply_limits(limits):
@@ -291,10 +310,12 @@ def bwrap_command(work, home, python):
 
 
 def reap_orphans():
-    """Kill and wait for every process that was re-parented to us (escaped grandchildren)."""
+    """Kill and wait for every process that was re-parented to us (escaped grandchildren),
+    sparing the workers that are still serving."""
     me = str(os.getpid())
     for _ in range(50):
-        orphans = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == me]
+        orphans = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == me
+                   and int(p) not in Worker.live]
         if not orphans:
             return
         for pid in orphans:

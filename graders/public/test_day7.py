@@ -2,28 +2,22 @@
 import collections
 import math
 import re
+import threading
 import time
 import zlib
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from graders import pictures
-from graders.checks import describe, expect_array, expect_close, expect_number, fmt
+from graders.checks import (describe, digits, expect_array, expect_close, expect_number, fmt,
+                            stratified_split)
 from graders.door import Failure
 
 EPOCH_LINE = re.compile(r"Epoch (\d+): loss (\d+\.\d{4})")
 LOOSE_LINE = re.compile(r"\s*Epoch\s*(\d+)\W*loss\W*?(-?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))",
                         re.IGNORECASE)  # the loss of a line even when its format is off
-
-
-def digits():
-    """The grader's own copy of the digits: pixels 0..16 (1797, 64) and labels (1797,)."""
-    d = load_digits()
-    return d.data, d.target
 
 
 def session_seed(config, name):
@@ -193,9 +187,14 @@ def trained(door, pytestconfig, out_dir):
     predictions. A failure is kept and raised again by every test that needs the run."""
     data, target = digits()
     seed = session_seed(pytestconfig, "gate")
-    X_train, X_test, l_train, l_test = train_test_split(
-        data / 16.0, target, test_size=0.2, random_state=seed, stratify=target)
+    train, test = stratified_split(target, 0.2, seed)
+    X_train, X_test, l_train, l_test = data[train] / 16, data[test] / 16, target[train], \
+        target[test]
     run = SimpleNamespace(error=None, labels=l_test, probs=None, forward_error=None)
+    twin = door.twin()  # main() trains too: on a second process, alongside the gate
+    side = threading.Thread(target=run_main, args=(twin, seed, run)) if twin else None
+    if side:
+        side.start()
     door.deadline = time.monotonic() + 100  # a module fixture: no test has set its deadline
     try:
         door.seed(seed)
@@ -204,17 +203,33 @@ def trained(door, pytestconfig, out_dir):
         run.text, run.stdout = door.last.text, door.last.stdout
     except Failure as exc:
         run.error = exc
-        return run
-    try:
-        run.probs = expect_array(net.forward(X_test), (len(X_test), 10), door.last.text)
-    except Failure as exc:
-        run.forward_error = exc
-        return run
-    try:  # pictures help; they never change the grade
-        pictures.day7(run.losses, X_test, l_test, run.probs.argmax(axis=1), out_dir)
-    except Exception:
-        pass
+    else:
+        try:
+            run.probs = expect_array(net.forward(X_test), (len(X_test), 10), door.last.text)
+        except Failure as exc:
+            run.forward_error = exc
+    if run.probs is not None and out_dir:  # drawn while main() may still be training
+        try:  # pictures help; they never change the grade
+            pictures.day7(run.losses, X_test, l_test, run.probs.argmax(axis=1), out_dir)
+        except Exception:
+            pass
+    if side:
+        side.join()
+        twin.close()
+    else:
+        run_main(door, seed, run)
     return run
+
+
+def run_main(learner, seed, run):
+    """Call main() once; keep what it printed, or its failure, as run.main."""
+    learner.deadline = time.monotonic() + 100
+    try:
+        learner.seed(seed % 2**32)
+        learner.day7.main()
+        run.main = SimpleNamespace(stdout=learner.last.stdout, error=None)
+    except Failure as exc:
+        run.main = SimpleNamespace(stdout="", error=exc)
 
 
 def ran(run):
@@ -377,3 +392,29 @@ def test_accuracy_with_integer_labels(learner, rng):
         raise Failure(f"{learner.last.text} with labels {labels.tolist()} returned {fmt(got)}; "
                       f"the network gets {right} of the 13 rows right, so expected "
                       f"{right}/13 = {right / 13:.6g}.")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.grade(task="7.5", points=2,
+                   hint="main loads the data, trains for 1000 epochs (train prints the 10 "
+                        "loss lines) and then prints the test accuracy.",
+                   more=("The last line could read 'Test accuracy: 97.50%'.",
+                         "Call your own load_data, NeuralNetwork(64, hidden, 10), train and "
+                         "accuracy, in that order, and print the accuracy at the end."))
+def test_main_prints_the_loss_lines_and_the_test_accuracy(trained):
+    if trained.main.error is not None:
+        raise type(trained.main.error)(str(trained.main.error))
+    rows = trained.main.stdout.splitlines()
+    epochs = [m[1] for m in (re.match(r"\s*Epoch\s*(\d+)", line) for line in rows) if m]
+    if epochs != [str(e) for e in range(100, 1001, 100)]:
+        raise Failure(f"main() printed epoch lines for epochs {epochs[:12]}; expected 100, "
+                      "200, ..., 1000.")
+    last = max(i for i, line in enumerate(rows) if re.match(r"\s*Epoch\s+\d", line))
+    after = "\n".join(rows[last + 1:])
+    found = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", after) if float(p) <= 100]
+    found += [float(f) for f in re.findall(r"(?<![\d.])([01]\.\d+)(?![\d.%])", after)
+              if float(f) <= 1]
+    if not found:
+        raise Failure(f"main() printed no test accuracy after the training (expected e.g. "
+                      f"'Test accuracy: 97.50%'); after the epoch lines it printed "
+                      f"{after.strip()[:200]!r}.")
