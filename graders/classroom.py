@@ -528,7 +528,7 @@ def grade_learner(argv):
     for day in days:
         try:
             engine.grade(int(day), folder, out, int(seed) if seed else None, sandbox,
-                         pictures=False)
+                         batch=True)
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3

@@ -61,8 +61,9 @@ class Call:
 class Learner:
     """The submission as tests see it: `learner.dayN.name`, `learner.seed(s)`, `learner.last`."""
 
-    def __init__(self, transport, blocked=None):
+    def __init__(self, transport, blocked=None, solo=False):
         self._transport = transport
+        self._solo = solo  # no twin: one learner process at a time
         self._blocked = blocked  # a Failure raised by every request (policy, pre-check)
         self.last = Call()
         self.deadline = None  # time.monotonic() by which a call must return
@@ -82,7 +83,7 @@ class Learner:
         """Another Learner on a fresh process of the same submission, for work that runs
         alongside (None where calls run in this process, or the door is blocked)."""
         make = getattr(self._transport, "twin", None)
-        return Learner(make()) if make and not self._blocked else None
+        return Learner(make()) if make and not (self._blocked or self._solo) else None
 
     def close(self):
         """Stop the learner's process (and everything it started)."""

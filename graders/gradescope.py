@@ -53,7 +53,7 @@ def run(args, parser):
         found = gather(root / "submission", Path(tmp) / "submission")
         try:
             reports = [engine.grade(day, Path(tmp) / "submission", Path(tmp) / "reports",
-                                    seed, sandbox, pictures=False) for day in days]
+                                    seed, sandbox, batch=True) for day in days]
         except engine.GradingError as exc:
             # The details may name hidden checks: they go to the stdout only instructors see.
             write(root, {"score": 0, "execution_time": round(time.monotonic() - start),

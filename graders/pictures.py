@@ -48,7 +48,7 @@ def mistakes(images, true, pred, path, limit=32):
     shown = wrong[:limit]
     cols = 8
     rows = max(1, -(-len(shown) // cols))
-    fig = figure(1.3 * cols, 1.5 * rows + 0.6)
+    fig = figure(1.3 * cols, max(3, 1.5 * rows + 0.6))
     fig.suptitle(f"{len(wrong)} of {len(true)} test digits misread"
                  + (f" (the first {len(shown)})" if len(shown) < len(wrong) else "")
                  + ": true -> predicted")

@@ -23,7 +23,8 @@ def pytest_addoption(parser):
     group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
     group.addoption("--seed", type=int, default=0, help="seed of every random input")
     group.addoption("--out", default="reports", help="folder for reports and pictures")
-    group.addoption("--no-pictures", action="store_true", help="draw no pictures")
+    group.addoption("--batch", action="store_true",
+                    help="throughput over comfort: no pictures, one worker at a time")
     group.addoption("--sandbox", default="process", choices=("bwrap", "process", "none"),
                     help="where learner code runs: bubblewrap, a limited process, or in here")
 
@@ -73,19 +74,20 @@ def pytest_sessionstart(session):
     mode = config.getoption("sandbox")
     transport = STARTED.pop((folder.resolve(), mode), None)
     if transport is None:
-        transport = InProcess(folder) if mode == "none" else start_worker(folder, day, mode)
+        transport = InProcess(folder) if mode == "none" else start_worker(
+            folder, day, mode, spare=not config.getoption("batch"))
     if blocked:
         transport.close()
-    config.stash[DOOR] = Learner(transport, blocked)
+    config.stash[DOOR] = Learner(transport, blocked, solo=config.getoption("batch"))
 
 
-def start_worker(folder, day, mode):
+def start_worker(folder, day, mode, spare=True):
     """A started worker for grading `day`: its Python and NumPy load while the caller works.
     It may read scikit-learn only when the graded files import it."""
     uses_sklearn = day is not None and "sklearn" in precheck(folder, day)[1]
     transport = Worker(folder, mode, data=uses_sklearn, first=day and f"day{day}")
     transport.start()
-    if day in TWINS:
+    if spare and day in TWINS:
         transport.spare = transport.twin()
     return transport
 
@@ -115,7 +117,7 @@ def learner(door, request):
 @pytest.fixture(scope="session")
 def out_dir(pytestconfig):
     """The folder where pictures are saved (beside the report), or None for no pictures."""
-    return None if pytestconfig.getoption("no_pictures") else Path(pytestconfig.getoption("out"))
+    return None if pytestconfig.getoption("batch") else Path(pytestconfig.getoption("out"))
 
 
 @pytest.fixture

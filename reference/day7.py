@@ -66,7 +66,7 @@ def load_data(test_size=0.2, seed=42):
     return X_train, X_test, y_train, y_test
 
 
-def train(model, X, y, epochs=1000, learning_rate=1.0, print_every=100):
+def train(model, X, y, epochs=1000, learning_rate=1.5, print_every=100):
     """Train model on (X, y) for `epochs` epochs: forward -> loss -> backward.
 
     Prints "Epoch {epoch}: loss {loss:.4f}" every print_every epochs (epochs are
@@ -141,7 +141,7 @@ def save_pictures(model, losses, folder="reports"):
 
     wrong = np.flatnonzero(pred != true)[:32]
     rows = max(1, -(-len(wrong) // 8))  # 8 digits per row, rounded up
-    fig = Figure(figsize=(10, 1.5 * rows + 0.6), layout="constrained")
+    fig = Figure(figsize=(10, max(3, 1.5 * rows + 0.6)), layout="constrained")
     fig.suptitle(f"{np.sum(pred != true)} of {len(true)} test digits misread: true -> predicted")
     for k, i in enumerate(wrong):
         ax = fig.add_subplot(rows, 8, k + 1)

@@ -48,17 +48,7 @@ TIME_LIMIT_S = 120
 WRITTEN = {}  # report path -> its bytes right after grading, re-checked by the last test
 
 # Attacks that still win, and how; they stay in the corpus, expected to fail until fixed.
-IMPORT_GUARD = ("the runtime import guard runs inside the learner's process: exec(code, {}), "
-                "__import__ with forged globals and importlib._bootstrap._gcd_import all import "
-                "scipy unseen, and its softmax scores")
-OPEN_HOLES = {
-    ("unix_socket_connect", "process"): "Landlock (ABI <= 7) does not cover connect() to a "
-                                        "Unix socket by path: the worker reaches any socket file "
-                                        "on the host",
-    ("touch_parent_process", "process"): "prlimit() and setpriority() on a process of the same "
-                                         "user pass Landlock: the worker can rewrite the "
-                                         "grader's limits and priority",
-}
+OPEN_HOLES = {}  # (attack, mode) -> why it still wins: a strict xfail until it is closed
 
 
 @functools.cache
