@@ -179,8 +179,8 @@ def verdicts(r):
 
 def table(r):
     lines = [f"{'day':<5}{'reference s':>13}{'stubs s':>10}"]
-    lines += [f"{d:<5}{r['latency_s'][d]['reference']:>13.2f}{r['latency_s'][d]['exercises']:>10.2f}"
-              for d in DAYS]
+    lat = r["latency_s"]
+    lines += [f"{d:<5}{lat[d]['reference']:>13.2f}{lat[d]['exercises']:>10.2f}" for d in DAYS]
     lines += ["", f"bare Day 7 training: {r['training_s']:.2f} s",
               *(f"isolation, days 1-6, {how}: " + ", ".join(
                   f"{k} {v:.2f} s" for k, v in r["isolation_s"][how].items())

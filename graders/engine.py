@@ -92,7 +92,7 @@ def render(result, path):
             message = str(t["message"]).replace("\n", "\n    ")  # arrays span several lines
             lines += [f"✗ {t['name']} ({report.task_title(t['task'])}, {t['status']})",
                       f"    {message}", f"    Hint: {t['hint']}"]
-    lines += ["", f"Score: {result['score']}/{result['max_score']} ({result['status']})",
+    lines += ["", f"Score: {result['score']:g}/{result['max_score']:g} ({result['status']})",
               result["message"]]
     if result["status"] == "not_started":
         lines.append(f"    {first_todo(folder, day)}")

@@ -32,7 +32,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     """Register the `grade` marker with its signature."""
     config.addinivalue_line(
-        "markers", "grade(task, points, hint, more=()): task number, points, hint and next hint tiers")
+        "markers",
+        "grade(task, points, hint, more=()): task number, points, hint and next hint tiers")
 
 
 def pytest_collection_modifyitems(items):

@@ -200,7 +200,8 @@ class Runner:
             if os.path.dirname(os.path.abspath(frame.filename)) == self.folder:
                 where = f"{os.path.basename(frame.filename)} line {frame.lineno}"
         return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
-                "where": where, "mro": [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__]}
+                "where": where,
+                "mro": [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__]}
 
 
 def _in_import(exc):

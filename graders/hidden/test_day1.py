@@ -1,5 +1,4 @@
 """Hidden checks of Day 1: stability, kinds and shapes, input types, and the gate constants."""
-import itertools
 import numbers
 
 import numpy as np
@@ -8,16 +7,7 @@ import pytest
 from graders.checks import (describe, expect_array, expect_close, expect_no_warnings,
                             expect_number, expect_unmodified, fmt)
 from graders.door import Failure
-
-BITS = list(itertools.product((0, 1), repeat=2))
-
-
-def sigmoid(x):
-    """The grader's own stable sigmoid."""
-    x = np.asarray(x, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+from graders.public.test_day1 import BITS, sigmoid
 
 
 def expect_gate(learner, prefix, gate, name):

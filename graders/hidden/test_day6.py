@@ -5,45 +5,7 @@ import pytest
 from graders.checks import (expect_array, expect_close, expect_gradient, expect_no_warnings,
                             expect_unmodified, fmt, numerical_gradient)
 from graders.door import Failure
-
-NAMES = ("W1", "b1", "W2", "b2")
-
-
-def softmax(z):
-    """The grader's own stable softmax of each row."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def probabilities(p, X):
-    """softmax(relu(X @ W1 + b1) @ W2 + b2) for the parameters p."""
-    return softmax(np.maximum(X @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"])
-
-
-def mean_cross_entropy(p, X, y):
-    """The mean over the batch of -sum_c y log(probs), by a stable log-softmax."""
-    z = np.maximum(X @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
-    z = z - z.max(axis=1, keepdims=True)
-    return float(-np.mean(np.sum(y * (z - np.log(np.exp(z).sum(axis=1, keepdims=True))), 1)))
-
-
-def problem(rng, N, D, H, C):
-    """Parameters (nonzero biases), inputs kept away from ReLU's kink, one-hot targets."""
-    while True:
-        p = {"W1": rng.standard_normal((D, H)), "b1": rng.uniform(-1, 1, (1, H)),
-             "W2": rng.standard_normal((H, C)), "b2": rng.uniform(-1, 1, (1, C))}
-        X = rng.standard_normal((N, D))
-        if np.abs(X @ p["W1"] + p["b1"]).min() > 1e-3:
-            return p, X, np.eye(C)[rng.integers(0, C, N)]
-
-
-def network_with(learner, p):
-    """A learner network whose parameters are set, through the handle, to p."""
-    D, H = p["W1"].shape
-    net = learner.day6.NeuralNetwork(D, H, p["W2"].shape[1])
-    for name in NAMES:
-        setattr(net, name, p[name])
-    return net
+from graders.public.test_day6 import NAMES, mean_cross_entropy, network_with, probabilities, problem
 
 
 def expect_gradients(learner, N, D, H, C, rate, rng, inputs_kept=False):

@@ -1,5 +1,4 @@
 """Hidden checks of Day 7: one_hot, load_data, train and accuracy on other inputs, and main."""
-import math
 import re
 
 import numpy as np
@@ -8,26 +7,7 @@ import pytest
 from graders.checks import (describe, digits, expect_array, expect_close, expect_number,
                             expect_unmodified)
 from graders.door import Failure
-
-
-def split_of(learner, test_size, seed):
-    """Call load_data; check it returned 4 arrays of the promised shapes; return them."""
-    parts = learner.day7.load_data(test_size=test_size, seed=seed)
-    call = learner.last.text
-    if type(parts) not in (tuple, list) or len(parts) != 4:
-        raise Failure(f"{call} returned {describe(parts)}; expected a tuple of 4 arrays "
-                      "(X_train, X_test, y_train, y_test).")
-    exact = test_size * 1797
-    x_test = parts[1]
-    shaped = type(x_test) is np.ndarray and x_test.ndim == 2
-    n_test = x_test.shape[0] if shaped else math.ceil(exact)
-    if n_test not in (math.floor(exact), math.ceil(exact)):
-        raise Failure(f"{call} returned X_test with {n_test} rows; with test_size={test_size} "
-                      f"the test part holds {math.ceil(exact)} of the 1797 digits.")
-    shapes = [(1797 - n_test, 64), (n_test, 64), (1797 - n_test, 10), (n_test, 10)]
-    for name, part, shape in zip(("X_train", "X_test", "y_train", "y_test"), parts, shapes):
-        expect_array(part, shape, f"{call} (its {name})")
-    return parts
+from graders.public.test_day7 import split_of
 
 
 def split_seed(seed):
