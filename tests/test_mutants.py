@@ -1,4 +1,5 @@
 """The graders catch real bugs: every mutant of the reference fails the checks it names."""
+import ast
 import tomllib
 from pathlib import Path
 
@@ -36,3 +37,11 @@ def test_the_corpus_is_large_and_every_mutant_names_a_check():
     found = list(mutants())
     assert len(found) >= 40
     assert all(p.values[1]["must_fail"] and p.values[1]["bug"] for p in found)
+
+
+def test_every_grader_check_is_named_by_a_mutant():
+    named = {t for p in mutants() for t in p.values[1]["must_fail"]}
+    checks = {n.name for f in (MUTANTS.parents[1] / "graders").glob("*/test_day*.py")
+              for n in ast.parse(f.read_text()).body
+              if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
+    assert not sorted(checks - named), "checks that no mutant shows can fail"
