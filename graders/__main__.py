@@ -1,58 +1,33 @@
-"""Command line: `python -m graders grade --day N --submission DIR --out DIR` and `progress`."""
-import argparse
-import importlib
-import importlib.util
-import json
+"""The kit's command line: `python -m graders COMMAND`.
+
+grade, progress, watch, hint: a learner's loop. grade-class, student-kit, autograder,
+gradescope: an instructor's. Each command lives in the module named in COMMANDS, which gives
+its options (`add_arguments`) and runs it (`run`).
+"""
 import sys
 from pathlib import Path
 
-from graders import engine, report, worker
+from graders import (classroom, cli, engine, gradescope, hints, package, progress, render,
+                     watch)
 
 
-class Parser(argparse.ArgumentParser):
-    """Usage errors are one line and exit 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: {message}\n")
-
-
-# Commands that live in modules of their own: name -> (module, help).
-MODULES = {
-    "grade-class": ("graders.classroom", "grade a whole class in parallel: gradebook, summary"),
-    "student-kit": ("graders.package", "write dist/student-kit/ and dist/student-kit.zip"),
-    "autograder": ("graders.package", "write dist/autograder.zip for Gradescope"),
-    "gradescope": ("graders.gradescope", "grade /autograder/submission into results.json"),
-    "watch": ("graders.watch", "re-grade a day every time its file is saved"),
-    "hint": ("graders.hints", "the next, more explicit hint for the first failing check"),
-}
+def add_arguments(parser, name):
+    """The options of `grade`."""
+    parser.add_argument("--day", help="1 to 7; leave out to grade every day")
+    parser.add_argument("--submission", default="exercises", help="folder holding dayN.py files")
+    parser.add_argument("--out", default="reports", help="folder for the JSON reports")
+    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
+    cli.add_sandbox(parser)
 
 
-def main(argv=None):
-    parser = Parser(prog="graders", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    g = sub.add_parser("grade", help="grade one day, or every day when --day is left out")
-    g.add_argument("--day", help="1 to 7; leave out to grade every day")
-    g.add_argument("--submission", default="exercises", help="folder holding dayN.py files")
-    g.add_argument("--out", default="reports", help="folder for the JSON reports")
-    g.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
-    g.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
-    add_sandbox(g)
-    p = sub.add_parser("progress", help="show all seven days from the latest reports")
-    p.add_argument("--out", default="reports", help="folder of the JSON reports")
-    for name, (module, text) in MODULES.items():
-        if importlib.util.find_spec(module):
-            importlib.import_module(module).add_arguments(sub.add_parser(name, help=text), name)
-    args = parser.parse_args(argv)
-    if args.command == "progress":
-        show_progress(Path(args.out))
-        return 0
-    if args.command in MODULES:
-        return importlib.import_module(MODULES[args.command][0]).run(args, parser)
-    days = list(engine.DAYS) if args.day in (None, "") else [parse_day(parser, args.day)]
+def grade(args, parser):
+    """Grade one day, or every day then the progress table; 3 when the kit could not grade."""
+    days = list(engine.DAYS) if args.day in (None, "") else [cli.day(parser, args.day)]
     folder = Path(args.submission)
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
-    sandbox = sandbox_of(args, parser)
+    sandbox = cli.sandbox_of(args, parser)
     full = True
     for day in days:
         try:
@@ -60,69 +35,50 @@ def main(argv=None):
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3
-        print(engine.render(result, Path(args.out) / f"day{day}.json"))
+        print(render.day(result, Path(args.out) / f"day{day}.json", engine.STUDENT_KIT))
         print()
         full &= result["score"] == result["max_score"]
     if len(days) > 1:
-        show_progress(Path(args.out))
+        progress.show(Path(args.out))
     return 1 if args.strict and not full else 0
 
 
-def add_sandbox(parser):
-    """The --sandbox option, shared by every command that grades."""
-    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
-                        help="where learner code runs (auto: bubblewrap where it works)")
+def show_progress(args, parser):
+    """The progress table from the latest reports."""
+    progress.show(Path(args.out))
+    return 0
 
 
-def sandbox_of(args, parser):
-    """The sandbox to use, or a usage error when the requested one cannot run."""
-    try:
-        return worker.choose_sandbox(args.sandbox)
-    except RuntimeError as exc:
-        parser.error(str(exc))
+def progress_arguments(parser, name):
+    """The options of `progress`."""
+    parser.add_argument("--out", default="reports", help="folder of the JSON reports")
 
 
-def parse_day(parser, text):
-    """'3' -> 3; anything else is a usage error."""
-    if not text.isdigit() or int(text) not in engine.DAYS:
-        parser.error(f"unknown day {text!r}: choose a day from 1 to 7")
-    return int(text)
+# name: (add_arguments, run, help)
+COMMANDS = {
+    "grade": (add_arguments, grade, "grade one day, or every day when --day is left out"),
+    "progress": (progress_arguments, show_progress, "all seven days from the latest reports"),
+    "watch": (watch.add_arguments, watch.run, "re-grade a day every time its file is saved"),
+    "hint": (hints.add_arguments, hints.run, "the next, more explicit hint for the first "
+                                             "failing check"),
+    "grade-class": (classroom.add_arguments, classroom.run, "grade a whole class in parallel: "
+                                                            "gradebook, summary"),
+    "student-kit": (package.add_arguments, package.run, "write dist/student-kit/ and "
+                                                        "dist/student-kit.zip"),
+    "autograder": (package.add_arguments, package.run, "write dist/autograder.zip for "
+                                                       "Gradescope"),
+    "gradescope": (gradescope.add_arguments, gradescope.run, "grade /autograder/submission "
+                                                             "into results.json"),
+}
 
 
-def progress_rows(out):
-    """(day, score, status, next) of all seven days from the reports in `out`."""
-    rows = []
-    for day in engine.DAYS:
-        try:
-            r = json.loads((out / f"day{day}.json").read_text())
-            score = f"{r['score']:g}/{r['max_score']:g}"
-        except (OSError, ValueError, KeyError, TypeError):
-            rows.append((f"Day {day}", "-", "not graded", f"make grade DAY={day}"))
-            continue
-        nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
-        rows.append((f"Day {day}", score, r.get("status", "?"), nxt))
-    return rows
-
-
-def progress(out):
-    """A plain-text table of all seven days from the reports in `out`."""
-    rows = [("Day", "Score", "Status", "Next")] + progress_rows(out)
-    return "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)
-
-
-def show_progress(out):
-    """The progress table: with colours on a terminal, plain text otherwise."""
-    if not sys.stdout.isatty():
-        print(progress(out))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    colour = {"passed": "green", "partial": "yellow", "not graded": "dim", "not_started": "dim"}
-    table = Table("Day", "Score", "Status", "Next", title="Your progress")
-    for day, score, status, nxt in progress_rows(out):
-        table.add_row(day, score, f"[{colour.get(status, 'red')}]{status}[/]", nxt)
-    Console().print(table)
+def main(argv=None):
+    parser = cli.Parser(prog="graders", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=cli.Parser)
+    for name, (add, _, text) in COMMANDS.items():
+        add(sub.add_parser(name, help=text), name)
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command][1](args, parser)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from graders.door import Failure, Member
+from graders.door import Member
+from graders.failures import Failure
 
 TINY = 1e-12
 

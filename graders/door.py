@@ -1,7 +1,7 @@
 """The one door from grader tests to learner code.
 
 `learner.day3.softmax(z)` sends plain data to the learner side and brings back plain data:
-exactly an `np.ndarray`, a number, a string, a list/tuple/dict of those, or a `Handle` for
+exactly an `np.ndarray`, a number, a string, a list/tuple/dict of those, or a `Member` for
 any other object, which stays on the learner side. A learner failure becomes a `Failure`
 with words for a beginner. Tests never know how the call was made.
 """
@@ -11,41 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders import funcs
-from graders.runner import FuncRef, Ref, RngSpec
+from graders.failures import Failure, NotStarted, PolicyViolation, Timeout, Ungradable
+from graders.wire import FuncRef, Ref, RngSpec
 
 OPERATORS = {f"__{p}{op}__" for op in ("add", "sub", "mul", "truediv", "pow", "matmul")
              for p in ("", "r")} | {"__neg__"}
 CALLABLE_TYPES = {"function", "method", "type", "builtin_function_or_method", "partial"}
-
-
-class Failure(AssertionError):
-    """A check failed; the message is for the learner."""
-    status = "failed"
-
-
-class NotStarted(Failure):
-    """The learner's code still raises NotImplementedError."""
-    status = "not_started"
-
-
-class Timeout(Failure):
-    """A call ran past its deadline."""
-    status = "timeout"
-
-
-class Crash(Failure):
-    """The learner's process died during a call."""
-    status = "error"
-
-
-class Ungradable(Failure):
-    """The submission file is missing, does not parse, or fails on import."""
-    status = "ungradable"
-
-
-class PolicyViolation(Failure):
-    """The submission imports something the rules forbid."""
-    status = "policy_violation"
 
 
 @dataclass
@@ -87,7 +58,8 @@ class Learner:
 
     def close(self):
         """Stop the learner's process (and everything it started)."""
-        self._transport.close()
+        if self._transport is not None:
+            self._transport.close()
 
     @staticmethod
     def rng(seed):
@@ -120,7 +92,7 @@ class Learner:
         return record.get("value")
 
     def _wrap(self, value, text):
-        """Turn Refs inside a returned value into Handles."""
+        """Turn Refs inside a returned value into Members."""
         if isinstance(value, Ref):
             return Member(self, (value.id, None, self._transport.generation), text, value.type)
         if type(value) in (list, tuple):
@@ -222,18 +194,3 @@ def summary(v):
         return repr(v) if len(repr(v)) <= 8 else f"{v:.4g}"
     text = repr(v)
     return text if len(text) <= 40 else f"<{type(v).__name__} of {len(v)}>"
-
-
-class InProcess:
-    """Serve requests in this process: no isolation at all (for measurement only)."""
-    generation = 0
-
-    def __init__(self, folder):
-        from graders.runner import Runner
-        self.runner = Runner(folder, funcs)
-
-    def request(self, op, target, *args, deadline=None):
-        return self.runner.handle(op, target, *args)
-
-    def close(self):
-        pass

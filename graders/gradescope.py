@@ -1,14 +1,13 @@
 """`gradescope`: grade ROOT/submission with every check, write ROOT/results/results.json."""
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from graders import engine, report, worker
+from graders import cli, engine, report
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 WHEN = {"hidden": "are shown to your instructor only",
@@ -30,8 +29,7 @@ def add_arguments(parser, name):
                         help="when learners see hidden checks (env "
                              "AUTOGRADER_HIDDEN_VISIBILITY; default after_published)")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
-    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
-                        help="where learner code runs (auto: bubblewrap where it works)")
+    cli.add_sandbox(parser)
 
 
 def run(args, parser):
@@ -40,14 +38,11 @@ def run(args, parser):
     if args.hidden_visibility not in VISIBILITIES:  # a bad environment variable
         parser.error(f"hidden visibility {args.hidden_visibility!r}: choose one of "
                      + ", ".join(VISIBILITIES))
-    days = parse_days(args.days) or parser.error(f"days {args.days!r}: e.g. 3, 1-7 or 1,2,3")
+    days = cli.days(parser, args.days)
     if not (root / "submission").is_dir():
         parser.error(f"no submission folder {root / 'submission'}")
-    try:
-        sandbox = worker.choose_sandbox(args.sandbox)
-    except RuntimeError as exc:
-        parser.error(str(exc))
-    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    sandbox = cli.sandbox_of(args, parser)
+    seed = engine.new_seed() if args.seed is None else args.seed
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         found = gather(root / "submission", Path(tmp) / "submission")
@@ -66,17 +61,6 @@ def run(args, parser):
     write(root, results)
     print(results["output"])  # Gradescope's stdout, which only the instructor sees
     return 0
-
-
-def parse_days(text):
-    """'3' -> [3], '1-7' -> [1..7], '1,3' -> [1, 3]; None when not days of the week."""
-    days = []
-    for part in text.replace(" ", "").split(","):
-        first, _, last = part.partition("-")
-        if not first.isdigit() or not (last or first).isdigit():
-            return None
-        days += range(int(first), int(last or first) + 1)
-    return sorted(set(days)) if days and set(days) <= set(engine.DAYS) else None
 
 
 def gather(uploaded, dest):

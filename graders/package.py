@@ -4,7 +4,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from graders import gradescope
+from graders import cli, gradescope
 
 ROOT = Path(__file__).resolve().parents[1]
 # What goes in, by construction: reference/, graders/hidden/ and tests/ are never listed.
@@ -50,8 +50,8 @@ def add_arguments(parser, name):
 def run(args, parser):
     """Build what `args.command` names; exit 3 when a listed part of the repo is missing."""
     out = Path(args.out)
-    if args.command == "autograder" and not gradescope.parse_days(args.days):
-        parser.error(f"days {args.days!r}: e.g. 3, 1-7 or 1,2,3")
+    if args.command == "autograder":
+        cli.days(parser, args.days)
     try:
         if args.command == "student-kit":
             files = student_kit(out)

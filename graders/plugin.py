@@ -1,32 +1,59 @@
-"""pytest plugin of the kit: options, the `grade` marker, and the `learner` and `rng` fixtures."""
-import ast
-import re
+"""The kit's pytest plugin: the `grade` marker, the fixtures grader tests use (`learner`, `rng`,
+`seed`, `seed_for`, `trained`, `out_dir`), and the kit's view of each result in the raw report.
+
+A grading run hands pytest a `Grading` object (see engine.py) as a second plugin: it holds the
+submission, the seed and the worker, started before pytest so that it loads meanwhile.
+"""
 import time
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from graders import policy
-from graders.door import Failure, InProcess, Learner, PolicyViolation, Ungradable
-from graders.worker import Worker
+from graders import limits, training
+from graders.door import Learner
+from graders.failures import Failure
+from graders.worker import InProcess, Worker
 
-RULE = ("only NumPy and the standard library are allowed (plus sklearn.datasets and "
-        "sklearn.model_selection for data, matplotlib for plots)")
+GRADING = pytest.StashKey()
+TWINS = {7}  # days whose checks run learner code on a second process (main() beside the gate)
 
 
-def pytest_addoption(parser):
-    """Options in the `graders` group."""
-    group = parser.getgroup("graders", "grading a submission")
-    group.addoption("--submission", default="exercises", help="folder holding dayN.py files")
-    group.addoption("--day", type=int, help="the day being graded (for the file pre-check)")
-    group.addoption("--seed", type=int, default=0, help="seed of every random input")
-    group.addoption("--out", default="reports", help="folder for reports and pictures")
-    group.addoption("--batch", action="store_true",
-                    help="throughput over comfort: no pictures, one worker at a time")
-    group.addoption("--sandbox", default="process", choices=("bwrap", "process", "none"),
-                    help="where learner code runs: bubblewrap, a limited process, or in here")
+class Grading:
+    """One grading run: the submission, the seed, the sandbox mode, the reports folder, and
+    the door to the learner's code. `batch` (a class, Gradescope) trades a learner's comfort
+    for throughput: no pictures, one worker at a time."""
+
+    def __init__(self, submission, seed, mode, out, batch=False):
+        self.submission, self.seed, self.mode, self.out, self.batch = \
+            submission, seed, mode, out, batch
+        self.transport = None if submission.blocked else self.start()
+        self.door = Learner(self.transport, submission.blocked, solo=batch)
+
+    def start(self):
+        """The transport: a started worker (its Python and NumPy load while pytest starts),
+        or this very process for mode `none` (measurement only)."""
+        sub = self.submission
+        if self.mode == "none":
+            return InProcess(sub.folder)
+        worker = Worker(sub.files, self.mode, data=sub.uses_sklearn, first=f"day{sub.day}")
+        worker.start()
+        if not self.batch and sub.day in TWINS:
+            worker.spare = worker.twin()
+        return worker
+
+    def close(self):
+        """Stop the worker and everything it started."""
+        if self.transport is not None:
+            self.transport.close()
+
+    def pytest_configure(self, config):
+        """Make this run reachable from the fixtures."""
+        config.stash[GRADING] = self
+
+    def pytest_sessionfinish(self):
+        """Stop the worker as soon as the checks are done."""
+        self.close()
 
 
 def pytest_configure(config):
@@ -47,84 +74,53 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_json_runtest_metadata(item, call):
-    """Attach task, points, hint, visibility and the kit's view of a failure to the report."""
+    """Attach task, points, hints, visibility and the kit's view of a failure to the report."""
     mark = item.get_closest_marker("grade")
-    meta = dict(mark.kwargs, visibility=visibility(item.path))
+    meta = dict(mark.kwargs, visibility="hidden" if "hidden" in item.path.parts else "visible")
+    meta["more"] = list(meta.get("more", ()))
     if call.excinfo is not None and call.excinfo.errisinstance(Failure):
         meta["status"] = call.excinfo.type.status
         meta["message"] = str(call.excinfo.value)
     return meta
 
 
-def visibility(path):
-    """Tests under a `hidden` folder are hidden; all others are visible."""
-    return "hidden" if "hidden" in Path(path).parts else "visible"
-
-
-DOOR = pytest.StashKey()
-TWINS = {7}  # days whose checks run learner code on a second process (main() beside the gate)
-STARTED = {}  # (folder, sandbox) -> a worker the engine started before pytest did
-
-
-def pytest_sessionstart(session):
-    """Open the door before collection, so the worker starts while the tests are collected."""
-    config = session.config
-    folder = Path(config.getoption("submission"))
-    day = config.getoption("day")
-    blocked = precheck(folder, day)[0] if day else None
-    mode = config.getoption("sandbox")
-    transport = STARTED.pop((folder.resolve(), mode), None)
-    if transport is None:
-        transport = InProcess(folder) if mode == "none" else start_worker(
-            folder, day, mode, spare=not config.getoption("batch"))
-    if blocked:
-        transport.close()
-    config.stash[DOOR] = Learner(transport, blocked, solo=config.getoption("batch"))
-
-
-def start_worker(folder, day, mode, spare=True):
-    """A started worker for grading `day`: its Python and NumPy load while the caller works.
-    It may read scikit-learn only when the graded files import it."""
-    uses_sklearn = day is not None and "sklearn" in precheck(folder, day)[1]
-    transport = Worker(folder, mode, data=uses_sklearn, first=day and f"day{day}")
-    transport.start()
-    if spare and day in TWINS:
-        transport.spare = transport.twin()
-    return transport
-
-
-def pytest_sessionfinish(session):
-    """Stop the worker and everything it started."""
-    door = session.config.stash.get(DOOR, None)
-    if door is not None:
-        door._transport.close()
+@pytest.fixture(scope="session")
+def grading(pytestconfig):
+    """This grading run."""
+    return pytestconfig.stash[GRADING]
 
 
 @pytest.fixture(scope="session")
-def door(pytestconfig):
-    """The session's Learner, or a blocked one when the file cannot be graded."""
-    return pytestconfig.stash[DOOR]
+def door(grading):
+    """The submission, reached only through the door (no deadline of its own)."""
+    return grading.door
 
 
 @pytest.fixture
 def learner(door, request):
     """The submission, reached only through the door, with this test's deadline."""
     mark = request.node.get_closest_marker("timeout")
-    limit = mark.args[0] if mark else float(request.config.getini("timeout") or 0)
-    door.deadline = time.monotonic() + 0.9 * limit if limit else None
+    limit = mark.args[0] if mark else limits.CHECK_S
+    door.deadline = time.monotonic() + limits.CALL_SHARE * limit
     return door
 
 
 @pytest.fixture(scope="session")
-def out_dir(pytestconfig):
+def out_dir(grading):
     """The folder where pictures are saved (beside the report), or None for no pictures."""
-    return None if pytestconfig.getoption("batch") else Path(pytestconfig.getoption("out"))
+    return None if grading.batch else grading.out
+
+
+@pytest.fixture(scope="session")
+def seed_for(grading):
+    """seed_for("split"): a seed for work that several checks of a day share."""
+    return lambda name: zlib.crc32(f"{grading.seed}:day{grading.submission.day}:{name}".encode())
 
 
 @pytest.fixture
-def seed(pytestconfig, request):
+def seed(grading, request):
     """An integer seed for this test, from the session seed and the test's name."""
-    return zlib.crc32(f"{pytestconfig.getoption('seed')}:{request.node.name}".encode())
+    return zlib.crc32(f"{grading.seed}:{request.node.name}".encode())
 
 
 @pytest.fixture
@@ -133,32 +129,8 @@ def rng(seed):
     return np.random.default_rng(seed)
 
 
-def precheck(folder, day):
-    """(failure or None, modules imported): missing, unparsable or forbidden files among day N
-    and the siblings it imports, and every module those files import."""
-    todo, seen, modules = [f"day{day}"], set(), set()
-    while todo:
-        name = todo.pop()
-        seen.add(name)
-        path = folder / f"{name}.py"
-        if not path.is_file():
-            who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
-            return Ungradable(f"{name}.py is missing from {folder}{who}."), modules
-        try:
-            tree = ast.parse(path.read_bytes(), filename=path.name)
-        except SyntaxError as exc:
-            return Ungradable(f"{name}.py does not parse: {exc.msg} (line {exc.lineno})."), modules
-        except ValueError as exc:  # e.g. null bytes
-            return Ungradable(f"{name}.py does not parse: {exc}."), modules
-        for line, module in policy.violations(tree):
-            return PolicyViolation(f"{name}.py line {line} imports {module}: {RULE}."), modules
-        modules |= imports(tree)
-        todo += [m for m in modules if re.fullmatch(r"day[1-7]", m) and m not in seen]
-    return None, modules
-
-
-def imports(tree):
-    """The top-level names of the modules a parsed file imports."""
-    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-    names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
-    return {m.split(".")[0] for m in names}
+@pytest.fixture(scope="module")
+def trained(door, seed_for, out_dir):
+    """Day 7: the learner's network trained once with its own train and defaults, shared by
+    every check about training, the gate and main()."""
+    return training.train_once(door, seed_for("gate"), out_dir)

@@ -5,6 +5,8 @@ import sys
 ALLOWED = {"numpy", "matplotlib"} | {f"day{n}" for n in range(1, 8)}
 ALLOWED_SKLEARN = {"sklearn.datasets", "sklearn.model_selection"}
 DYNAMIC = {"__import__", "import_module"}
+RULE = ("only NumPy and the standard library are allowed (plus sklearn.datasets and "
+        "sklearn.model_selection for data, matplotlib for plots)")
 # What allowed modules need at run time: the worker may read only these installed packages.
 RUNTIME = {"numpy", "matplotlib", "mpl_toolkits", "PIL", "pillow", "kiwisolver", "pyparsing",
            "cycler", "fontTools", "dateutil", "six", "packaging", "contourpy"}

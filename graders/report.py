@@ -1,7 +1,5 @@
 """Pure functions that build the kit's report (SPEC section 6) from pytest-json-report data."""
-import hashlib
 import re
-from pathlib import Path
 
 KIT_VERSION = "0.1.0"
 TASKS = {
@@ -24,7 +22,7 @@ def task_title(task):
     return f"Task {task} {TASKS.get(task, '')}".strip()
 
 
-def build(raw, *, day, seed, folder, duration_s, sandbox):
+def build(raw, *, day, seed, folder, files, duration_s, sandbox):
     """The kit report for one graded day."""
     tests = [test_entry(t) for t in raw.get("tests", [])]
     verdicts = [t.pop("_verdict") for t in tests]
@@ -43,7 +41,7 @@ def build(raw, *, day, seed, folder, duration_s, sandbox):
         "duration_s": round(duration_s, 3),
         "sandbox": sandbox,
         "kit_version": KIT_VERSION,
-        "submission": {"folder": str(folder), "files": hashes(folder, day)},
+        "submission": {"folder": str(folder), "files": files},
         "tests": tests,
     }
 
@@ -66,6 +64,7 @@ def test_entry(raw):
         "visibility": meta.get("visibility", "visible"),
         "message": message,
         "hint": meta.get("hint", ""),
+        "more_hints": list(meta.get("more", [])),
         "duration_s": round(sum(raw.get(s, {}).get("duration", 0.0)
                                 for s in ("setup", "call", "teardown")), 4),
         "_verdict": verdict,
@@ -140,9 +139,3 @@ def day_message(status, tests, blocking):
 def next_task(tests):
     """The task of the first check that did not pass, or None."""
     return next((t["task"] for t in tests if t["status"] != "passed"), None)
-
-
-def hashes(folder, day):
-    """sha256 of the submission files that grading day `day` may import."""
-    files = [Path(folder) / f"day{k}.py" for k in range(1, day + 1)]
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}

@@ -1,6 +1,5 @@
 """`make watch DAY=N`: re-grade a day every time its file is saved."""
 import re
-import secrets
 import signal
 import sys
 import threading
@@ -9,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from graders import engine, hints, report, worker
+from graders import cli, engine, render, report
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
 QUIET_MS = 300  # grade once the files have been quiet this long (editors save in bursts)
@@ -23,21 +22,17 @@ def add_arguments(parser, name):
     parser.add_argument("--out", default="reports", help="folder for the JSON reports")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random, "
                                                  "then kept while watching)")
-    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "process"),
-                        help="where learner code runs (auto: bubblewrap where it works)")
+    cli.add_sandbox(parser)
 
 
 def run(args, parser):
     """Grade now and after every save until Ctrl-C; 0 when stopped by Ctrl-C."""
-    day = hints.day_of(args, parser)
+    day = cli.day(parser, args.day or "", "watch")
     folder = Path(args.submission)
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
-    try:
-        sandbox = worker.choose_sandbox(args.sandbox)
-    except RuntimeError as exc:
-        parser.error(str(exc))
-    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    sandbox = cli.sandbox_of(args, parser)
+    seed = engine.new_seed() if args.seed is None else args.seed
     files = {folder.resolve() / f"day{k}.py" for k in range(1, day + 1)}  # and what it imports
     stop = threading.Event()
 
@@ -91,17 +86,15 @@ def view(result, day, folder):
     filled = round(20 * score / top) if top else 0
     lines = [head, "", f"Score: {score:g}/{top:g} ({result['status']})  "
                        f"[{'#' * filled}{'.' * (20 - filled)}]", ""]
-    check = hints.first_failing(result)
+    check = render.first_failing(result)
     if result["status"] == "passed":
         lines.append(congratulation(day, folder))
     elif result["status"] in report.BLOCKING:
         lines += [result["message"], *source_line(folder, result["message"])]
     else:
         if result["status"] == "not_started":
-            lines += [result["message"], f"    {engine.first_todo(folder, day)}", ""]
-        lines += [f"✗ {check['name']} ({report.task_title(check['task'])}, {check['status']})",
-                  hints.indent(check["message"]), f"    Hint: {check['hint']}", "",
-                  f"More help: make hint DAY={day}"]
+            lines += [result["message"], f"    {render.first_todo(folder, day)}", ""]
+        lines += [*render.failure(check), "", f"More help: make hint DAY={day}"]
     return "\n".join(lines + ["", "Waiting for your next save..."])
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, REFERENCE, compose, run_graders
-from graders import classroom
+from graders import intake
 
 DAYS = (1, 2, 3)
 XSS = "<img src=x onerror=alert(1)>"  # a learner id that must come out escaped
@@ -195,8 +195,8 @@ def test_a_bad_zip_is_refused_with_the_reason(entries, words, tmp_path):
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in entries.items():
             z.writestr(name, text)
-    with pytest.raises(classroom.Refused, match=re.escape(words)):
-        classroom.unpack(archive, tmp_path / "out")
+    with pytest.raises(intake.Refused, match=re.escape(words)):
+        intake.unpack(archive, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -204,11 +204,11 @@ def test_a_zip_too_large_unpacked_or_not_a_zip_is_refused(tmp_path):
     archive = tmp_path / "big.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
         z.writestr("day1.py", b"#" * (51 << 20))
-    with pytest.raises(classroom.Refused, match="unpacks to 51 MB; at most 50 MB"):
-        classroom.unpack(archive, tmp_path / "out")
+    with pytest.raises(intake.Refused, match="unpacks to 51 MB; at most 50 MB"):
+        intake.unpack(archive, tmp_path / "out")
     (tmp_path / "fake.zip").write_text("not a zip")
-    with pytest.raises(classroom.Refused, match="not a zip file that can be read"):
-        classroom.unpack(tmp_path / "fake.zip", tmp_path / "out")
+    with pytest.raises(intake.Refused, match="not a zip file that can be read"):
+        intake.unpack(tmp_path / "fake.zip", tmp_path / "out")
 
 
 def test_day_files_at_the_top_or_in_one_folder_are_unpacked(tmp_path):
@@ -219,5 +219,5 @@ def test_day_files_at_the_top_or_in_one_folder_are_unpacked(tmp_path):
             z.writestr(f"{layout}notes.txt", "hello\n")
             z.writestr("__MACOSX/._day1.py", "junk")
         dest = tmp_path / layout.replace("/", "_") / "out"
-        classroom.unpack(archive, dest)
+        intake.unpack(archive, dest)
         assert sorted(p.name for p in dest.iterdir()) == ["day1.py"]

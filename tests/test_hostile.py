@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 
 from conftest import EXERCISES, REFERENCE, ROOT, compose, grade, run_graders
-from graders import worker
+from graders import sandbox
 
 HOSTILE = Path(__file__).parent / "hostile"
 SCHEMA = json.loads((ROOT / "graders" / "report.schema.json").read_text())
@@ -53,7 +53,7 @@ OPEN_HOLES = {}  # (attack, mode) -> why it still wins: a strict xfail until it 
 
 @functools.cache
 def bwrap_works():
-    return worker.bwrap_works()
+    return sandbox.bwrap_works()
 
 
 def cases():

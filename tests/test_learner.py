@@ -1,5 +1,6 @@
 """The learner's side: watch mode, tiered hints, messages that teach, progress, pictures."""
 import ast
+import json
 import queue
 import shutil
 import signal
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
-from graders import engine, hints, pictures
+from graders import engine, pictures, render
 
 HEADLESS = {k: v for k, v in ENV.items()
             if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}  # no screen at all
@@ -25,6 +26,20 @@ def png_size(path):
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
     return struct.unpack(">II", data[16:24])
+
+
+def marker_tiers(day):
+    """{test name: [hint, more...]} read from the `grade` markers of a day's grader tests."""
+    found = {}
+    for path in engine.test_files(day):
+        for node in ast.parse(path.read_text()).body:
+            for mark in getattr(node, "decorator_list", []):
+                if isinstance(mark, ast.Call) and ast.unparse(mark.func).endswith("mark.grade"):
+                    kwargs = {k.arg: ast.literal_eval(k.value) for k in mark.keywords}
+                    more = kwargs.get("more", ())
+                    found[node.name] = [kwargs["hint"], *([more] if isinstance(more, str)
+                                                          else more)]
+    return found
 
 
 def mutate(path, old, new):
@@ -89,7 +104,10 @@ def test_hints_go_one_tier_further_per_call_and_stop_at_the_last(tmp_path):
            "return e / e.sum(axis=0, keepdims=True)")
     out = tmp_path / "out"
     assert run_graders("grade", "--day", 3, "--submission", folder, "--out", out).returncode == 0
-    levels = hints.tiers(3)["test_softmax_rows_sum_to_one"]
+    levels = marker_tiers(3)["test_softmax_rows_sum_to_one"]
+    check = next(t for t in json.loads((out / "day3.json").read_text())["tests"]
+                 if t["name"] == "test_softmax_rows_sum_to_one")
+    assert [check["hint"], *check["more_hints"]] == levels  # the report keeps every tier
     said = []
     for _ in range(len(levels)):
         done = run_graders("hint", "--day", 3, "--out", out)
@@ -115,7 +133,7 @@ def test_every_grader_test_has_at_least_two_hint_tiers(folder):
         path = ROOT / "graders" / folder / f"test_day{day}.py"
         names = [n.name for n in ast.parse(path.read_text()).body
                  if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
-        levels = hints.tiers(day)
+        levels = marker_tiers(day)
         short = [n for n in names if len(levels.get(n, [])) < 2]
         assert names and not short, f"{path.name}: add more= tiers to {short}"
         assert all(t.strip() for n in names for t in levels[n])
@@ -174,5 +192,5 @@ def test_the_grader_pictures_are_pngs_of_a_sensible_size(tmp_path):
     (tmp_path / "day7.json").write_text("{}")
     result = {"day": 7, "submission": {"folder": "sub"}, "seed": 1, "tests": [], "score": 0,
               "max_score": 10, "status": "failed", "message": "", "duration_s": 5.0}
-    shown = engine.render(result, tmp_path / "day7.json")
+    shown = render.day(result, tmp_path / "day7.json")
     assert all(f"Picture: {p}" in shown for p in paths[:3]), shown

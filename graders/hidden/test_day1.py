@@ -6,7 +6,7 @@ import pytest
 
 from graders.checks import (describe, expect_array, expect_close, expect_no_warnings,
                             expect_number, expect_unmodified, fmt)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day1 import BITS, sigmoid
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from graders.checks import (expect_array, expect_close, expect_mismatch_raises,
                             expect_unmodified, fmt)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day2 import expect_pair
 
 TRIES = 3  # timed calls of each kind, at most

@@ -4,7 +4,7 @@ import pytest
 
 from graders.checks import (expect_array, expect_close, expect_no_warnings, expect_number,
                             expect_unmodified, fmt)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day3 import mean_cross_entropy, one_hot, softmax_rows
 
 EPS_LOW, EPS_HIGH = 1e-15, 1e-7  # the clip floor may be anywhere in this range

@@ -5,7 +5,7 @@ import pytest
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number,
                             expect_unmodified, fmt, numerical_gradient, rel_error)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day4 import stable_sigmoid
 
 

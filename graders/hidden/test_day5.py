@@ -6,7 +6,7 @@ import pytest
 
 from graders import funcs
 from graders.checks import describe, expect_array, expect_close, expect_unmodified, fmt
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day5 import coverage_gap, expect_list
 
 

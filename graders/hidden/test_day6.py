@@ -4,7 +4,7 @@ import pytest
 
 from graders.checks import (expect_array, expect_close, expect_gradient, expect_no_warnings,
                             expect_unmodified, fmt, numerical_gradient)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day6 import NAMES, mean_cross_entropy, network_with, probabilities, problem
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from graders.checks import (describe, digits, expect_array, expect_close, expect_number,
                             expect_unmodified)
-from graders.door import Failure
+from graders.failures import Failure
 from graders.public.test_day7 import split_of
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from graders.checks import expect_array, expect_close, expect_number, fmt
-from graders.door import Failure
+from graders.failures import Failure
 
 BITS = list(itertools.product((0, 1), repeat=2))
 

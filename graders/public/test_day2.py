@@ -4,7 +4,7 @@ import pytest
 
 from graders.checks import (describe, expect_array, expect_close, expect_mismatch_raises,
                             fmt)
-from graders.door import Failure
+from graders.failures import Failure
 
 
 def expect_pair(v, call):

@@ -5,7 +5,7 @@ import pytest
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number, fmt,
                             rel_error)
-from graders.door import Failure
+from graders.failures import Failure
 
 
 def expect_triple(v, call):

@@ -6,7 +6,7 @@ import pytest
 
 from graders import funcs
 from graders.checks import describe, expect_array, expect_close, fmt
-from graders.door import Failure
+from graders.failures import Failure
 
 
 def expect_list(v, length, call, what):

@@ -4,7 +4,7 @@ import pytest
 
 from graders.checks import (expect_array, expect_close, expect_gradient, fmt,
                             numerical_gradient)
-from graders.door import Failure
+from graders.failures import Failure
 
 NAMES = ("W1", "b1", "W2", "b2")
 

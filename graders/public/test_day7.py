@@ -2,27 +2,17 @@
 import collections
 import math
 import re
-import threading
-import time
-import zlib
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from graders import pictures
-from graders.checks import (describe, digits, expect_array, expect_close, expect_number, fmt,
-                            stratified_split)
-from graders.door import Failure
+from graders import limits
+from graders.checks import describe, digits, expect_array, expect_close, expect_number, fmt
+from graders.failures import Failure
 
 EPOCH_LINE = re.compile(r"Epoch (\d+): loss (\d+\.\d{4})")
 LOOSE_LINE = re.compile(r"\s*Epoch\s*(\d+)\W*loss\W*?(-?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))",
                         re.IGNORECASE)  # the loss of a line even when its format is off
-
-
-def session_seed(config, name):
-    """A seed for shared work of this file, from the session seed (never the default 42)."""
-    return zlib.crc32(f"{config.getoption('seed')}:day7:{name}".encode())
 
 
 def split_of(learner, test_size, seed):
@@ -97,16 +87,16 @@ def test_one_hot_respects_num_classes(learner, rng):
                    hint="Return (X_train, X_test, y_train, y_test): 64 pixel columns, 10 "
                         "one-hot columns, test_size of the 1797 digits in the test part.",
                    more=("train_test_split returns the four parts in exactly this order.",))
-def test_load_data_returns_four_parts_of_the_right_shapes(learner, pytestconfig):
-    split_of(learner, 0.2, session_seed(pytestconfig, "split"))
+def test_load_data_returns_four_parts_of_the_right_shapes(learner, seed_for):
+    split_of(learner, 0.2, seed_for("split"))
 
 
 @pytest.mark.grade(task="7.2", points=1,
                    hint="The pixels of load_digits go from 0 to 16: divide them by 16.",
                    more=("Every value of X_train and X_test must be in [0, 1], and each row "
                          "must be one of the digits images divided by 16 (not by 255).",))
-def test_load_data_scales_the_pixels_to_0_1(learner, pytestconfig):
-    X_train, X_test, _, _ = split_of(learner, 0.2, session_seed(pytestconfig, "split"))
+def test_load_data_scales_the_pixels_to_0_1(learner, seed_for):
+    X_train, X_test, _, _ = split_of(learner, 0.2, seed_for("split"))
     known = dataset_images()
     for name, X in (("X_train", X_train), ("X_test", X_test)):
         keys = images_of(X, learner.last.text, name)
@@ -122,8 +112,8 @@ def test_load_data_scales_the_pixels_to_0_1(learner, pytestconfig):
                    more=("Pass X and the labels to the same train_test_split call.",
                          "One-hot encode with your one_hot (10 classes), before or after "
                          "the split."))
-def test_load_data_labels_are_the_one_hot_digits_of_the_images(learner, pytestconfig):
-    parts = split_of(learner, 0.2, session_seed(pytestconfig, "split"))
+def test_load_data_labels_are_the_one_hot_digits_of_the_images(learner, seed_for):
+    parts = split_of(learner, 0.2, seed_for("split"))
     known = dataset_images()
     for name, X, y in (("train", parts[0], parts[2]), ("test", parts[1], parts[3])):
         if not (np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1)):
@@ -142,8 +132,8 @@ def test_load_data_labels_are_the_one_hot_digits_of_the_images(learner, pytestco
                         "none is in both.",
                    more=("Split once, and return the parts that the split gave you (not the "
                          "whole X as the training part).",))
-def test_load_data_train_and_test_are_disjoint_and_cover_the_digits(learner, pytestconfig):
-    X_train, X_test, _, _ = split_of(learner, 0.2, session_seed(pytestconfig, "split"))
+def test_load_data_train_and_test_are_disjoint_and_cover_the_digits(learner, seed_for):
+    X_train, X_test, _, _ = split_of(learner, 0.2, seed_for("split"))
     call = learner.last.text
     everyone = collections.Counter(r.tobytes() for r in digits()[0].astype(np.int64))
     train = collections.Counter(images_of(X_train, call, "X_train"))
@@ -162,8 +152,8 @@ def test_load_data_train_and_test_are_disjoint_and_cover_the_digits(learner, pyt
                         "in the test part.",
                    more=("train_test_split has a stratify= argument: give it the integer "
                          "labels.",))
-def test_load_data_split_is_stratified(learner, pytestconfig):
-    _, _, _, y_test = split_of(learner, 0.2, session_seed(pytestconfig, "split"))
+def test_load_data_split_is_stratified(learner, seed_for):
+    _, _, _, y_test = split_of(learner, 0.2, seed_for("split"))
     expect_stratified(y_test, learner.last.text)
 
 
@@ -178,70 +168,11 @@ def expect_stratified(y_test, call):
                       f"the split is not stratified. Counts of digits 0-9: {counts.tolist()}.")
 
 
-# -- Task 7.3 train and the gate (Task 7.5): one training run, shared ----------------------
-
-@pytest.fixture(scope="module")
-def trained(door, pytestconfig, out_dir):
-    """Train NeuralNetwork(64, 64, 10) once with the learner's train and its defaults on the
-    grader's own stratified split; keep what came back, what was printed, and the test
-    predictions. A failure is kept and raised again by every test that needs the run."""
-    data, target = digits()
-    seed = session_seed(pytestconfig, "gate")
-    train, test = stratified_split(target, 0.2, seed)
-    X_train, X_test, l_train, l_test = data[train] / 16, data[test] / 16, target[train], \
-        target[test]
-    run = SimpleNamespace(error=None, labels=l_test, probs=None, forward_error=None)
-    twin = door.twin()  # main() trains too: on a second process, alongside the gate
-    side = threading.Thread(target=run_main, args=(twin, seed, run)) if twin else None
-    if side:
-        side.start()
-    door.deadline = time.monotonic() + 100  # a module fixture: no test has set its deadline
-    try:
-        door.seed(seed)
-        net = door.day6.NeuralNetwork(64, 64, 10)
-        run.losses = door.day7.train(net, X_train, np.eye(10)[l_train])
-        run.text, run.stdout = door.last.text, door.last.stdout
-    except Failure as exc:
-        run.error = exc
-    else:
-        try:
-            run.probs = expect_array(net.forward(X_test), (len(X_test), 10), door.last.text)
-        except Failure as exc:
-            run.forward_error = exc
-    if run.probs is not None and out_dir:  # drawn while main() may still be training
-        try:  # pictures help; they never change the grade
-            pictures.day7(run.losses, X_test, l_test, run.probs.argmax(axis=1), out_dir)
-        except Exception:
-            pass
-    if side:
-        side.join()
-        twin.close()
-    else:
-        run_main(door, seed, run)
-    return run
-
-
-def run_main(learner, seed, run):
-    """Call main() once; keep what it printed, or its failure, as run.main."""
-    learner.deadline = time.monotonic() + 100
-    try:
-        learner.seed(seed % 2**32)
-        learner.day7.main()
-        run.main = SimpleNamespace(stdout=learner.last.stdout, error=None)
-    except Failure as exc:
-        run.main = SimpleNamespace(stdout="", error=exc)
-
-
-def ran(run):
-    """The training run, or the failure of the training raised again."""
-    if run.error is not None:
-        raise type(run.error)(str(run.error))
-    return run
-
+# -- Task 7.3 train and the gate (Task 7.5): one training run (the `trained` fixture) ----------
 
 def losses_of(run):
     """The returned losses: a list of 1000 finite numbers (as floats)."""
-    run = ran(run)
+    run = run.ok()
     losses = run.losses
     if type(losses) is not list or len(losses) != 1000:
         raise Failure(f"{run.text} returned {describe(losses)}; expected a list of 1000 "
@@ -251,7 +182,7 @@ def losses_of(run):
 
 def printed_of(run):
     """(epoch, loss) of each line like `Epoch E: loss L` that train printed (format aside)."""
-    run = ran(run)
+    run = run.ok()
     found = [(int(m[1]), float(m[2])) for m in map(LOOSE_LINE.match, run.stdout.splitlines())
              if m]
     if len(found) < 2:
@@ -260,7 +191,7 @@ def printed_of(run):
     return found
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.3", points=1,
                    hint="Keep the loss of every epoch in a list and return the list.",
                    more=("Append the loss once per epoch (not only when you print it), as a "
@@ -269,7 +200,7 @@ def test_train_returns_one_loss_per_epoch(trained):
     losses_of(trained)
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.3", points=2,
                    hint="Print 'Epoch {epoch}: loss {loss:.4f}' when the epoch (counted from "
                         "1) is a multiple of print_every: epochs 100, 200, ..., 1000.",
@@ -278,7 +209,7 @@ def test_train_returns_one_loss_per_epoch(trained):
                          "Print only at those 10 epochs, in exactly that format, e.g. "
                          "'Epoch 100: loss 0.2713'."))
 def test_train_prints_the_loss_every_100_epochs(trained):
-    run = ran(trained)
+    run = trained.ok()
     lines = [line.strip() for line in run.stdout.splitlines()
              if re.match(r"\s*Epoch\s+\d", line)]
     wanted = [f"Epoch {e}: loss" for e in range(100, 1001, 100)]
@@ -292,7 +223,7 @@ def test_train_prints_the_loss_every_100_epochs(trained):
                       "like 'Epoch 100: loss 0.2713'.")
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.3", points=1,
                    hint="Each epoch runs forward, computes the loss, then backward (which "
                         "updates the weights); the printed loss must then go down.",
@@ -308,7 +239,7 @@ def test_train_printed_loss_goes_down(trained):
                       "them to go down (the last below the first, and most steps down).")
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.3", points=1,
                    hint="The loss printed at epoch E is the loss of epoch E in the returned "
                         "list, losses[E - 1].",
@@ -324,7 +255,7 @@ def test_train_prints_the_losses_it_returns(trained):
                           "they must be the same loss.")
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.5", points=4,
                    hint="Your train with its default learning rate and 1000 epochs must teach "
                         "NeuralNetwork(64, 64, 10) to read digits it has not seen: > 85%.",
@@ -333,10 +264,8 @@ def test_train_prints_the_losses_it_returns(trained):
                          "If it jumps around or becomes nan, lower the learning rate; make "
                          "sure X is scaled to [0, 1] and backward divides by the batch size."))
 def test_trained_network_beats_85_percent_on_held_out_digits(trained):
-    run = ran(trained)
-    if run.forward_error is not None:
-        raise type(run.forward_error)(str(run.forward_error))
-    right = float(np.mean(run.probs.argmax(axis=1) == run.labels))
+    run = trained.ok()
+    right = float(np.mean(run.predictions().argmax(axis=1) == run.labels))
     if not right > 0.85:
         raise Failure(f"After {run.text} (your defaults), the network reads {right:.1%} of "
                       f"{len(run.labels)} held-out digits right; it must beat 85%.")
@@ -394,7 +323,7 @@ def test_accuracy_with_integer_labels(learner, rng):
                       f"{right}/13 = {right / 13:.6g}.")
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.5", points=2,
                    hint="main loads the data, trains for 1000 epochs (train prints the 10 "
                         "loss lines) and then prints the test accuracy.",
@@ -402,9 +331,7 @@ def test_accuracy_with_integer_labels(learner, rng):
                          "Call your own load_data, NeuralNetwork(64, hidden, 10), train and "
                          "accuracy, in that order, and print the accuracy at the end."))
 def test_main_prints_the_loss_lines_and_the_test_accuracy(trained):
-    if trained.main.error is not None:
-        raise type(trained.main.error)(str(trained.main.error))
-    rows = trained.main.stdout.splitlines()
+    rows = trained.main_output().splitlines()
     epochs = [m[1] for m in (re.match(r"\s*Epoch\s*(\d+)", line) for line in rows) if m]
     if epochs != [str(e) for e in range(100, 1001, 100)]:
         raise Failure(f"main() printed epoch lines for epochs {epochs[:12]}; expected 100, "

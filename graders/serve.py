@@ -1,48 +1,25 @@
-"""The learner side of the door: loads a submission and serves requests as plain data.
+"""The learner side of the door: imports the submission and serves requests as plain data.
 
-Stand-alone on purpose (NumPy and the standard library only): the same file serves calls
-in-process and inside a worker process. Nothing a learner returns leaves this side except
+It runs inside the worker process (and, for measurement only, in the grader's own process),
+with NumPy and the standard library only. Nothing a learner returns leaves this side except
 plain data; any other object stays here and is named by a `Ref`.
 """
 import contextlib
 import functools
 import importlib
 import io
-import json
 import os
 import sys
 import traceback
 import types
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
-OUTPUT_CAP = 64_000  # characters of learner output kept per call
-ITEMS_CAP = 100_000  # items taken from a returned generator
-DEPTH_CAP = 20
+from graders import funcs, limits, policy
+from graders.wire import FuncRef, Ref, RngSpec, pack, unpack
+
 TRUNCATED = "\n[... output truncated ...]\n"
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A learner object that stays on the learner side."""
-    id: int
-    type: str
-
-
-@dataclass(frozen=True)
-class FuncRef:
-    """A grader function (from the plain-functions module) passed to learner code."""
-    name: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RngSpec:
-    """A `np.random.Generator` built on the learner side from a seed."""
-    seed: int
 
 
 class Missing(Exception):
@@ -54,10 +31,10 @@ class PolicyError(ImportError):
 
 
 class CappedText(io.StringIO):
-    """A text sink that keeps at most OUTPUT_CAP characters, then marks the cut."""
+    """A text sink that keeps at most limits.OUTPUT_CHARS characters, then marks the cut."""
 
     def write(self, s):
-        room = OUTPUT_CAP - self.tell()
+        room = limits.OUTPUT_CHARS - self.tell()
         if room > 0:
             super().write(s[:room])
             if len(s) > room:
@@ -68,9 +45,8 @@ class CappedText(io.StringIO):
 class Runner:
     """Imports `dayN` modules from one folder and serves get/set/call requests."""
 
-    def __init__(self, folder, funcs):
+    def __init__(self, folder):
         self.folder = os.path.abspath(folder)
-        self.funcs = funcs
         self.objects = {}
 
     # -- loading -----------------------------------------------------------
@@ -101,7 +77,8 @@ class Runner:
             finally:
                 sys.stdout, sys.stderr = old
         record["stdout"], record["stderr"] = out.getvalue(), err.getvalue()
-        record["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:20]
+        record["warnings"] = [f"{w.category.__name__}: {w.message}"
+                              for w in caught][:limits.WARNINGS]
         return record
 
     def resolve(self, target):
@@ -148,7 +125,7 @@ class Runner:
         if isinstance(v, RngSpec):
             return np.random.default_rng(v.seed)
         if isinstance(v, FuncRef):
-            fn = getattr(self.funcs, v.name)
+            fn = getattr(funcs, v.name)
             return functools.partial(fn, *v.args, **v.kwargs) if v.args or v.kwargs else fn
         if type(v) in (list, tuple):
             return type(v)(self.load(x) for x in v)
@@ -169,14 +146,14 @@ class Runner:
             return int(v)
         if isinstance(v, np.floating) and t.__module__ == "numpy":
             return float(v)
-        if depth < DEPTH_CAP and t in (list, tuple):
+        if depth < limits.NESTING and t in (list, tuple):
             return t(self.export(x, depth + 1) for x in v)
-        if depth < DEPTH_CAP and t is dict and all(type(k) is str for k in v):
+        if depth < limits.NESTING and t is dict and all(type(k) is str for k in v):
             return {k: self.export(x, depth + 1) for k, x in v.items()}
         if isinstance(v, types.GeneratorType):
             items = []
             for x in v:
-                if len(items) >= ITEMS_CAP:
+                if len(items) >= limits.GENERATOR_ITEMS:
                     break
                 items.append(self.export(x, depth + 1))
             return items
@@ -199,89 +176,14 @@ class Runner:
         for frame in traceback.extract_tb(exc.__traceback__):
             if os.path.dirname(os.path.abspath(frame.filename)) == self.folder:
                 where = f"{os.path.basename(frame.filename)} line {frame.lineno}"
-        return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
-                "where": where,
+        return {"kind": kind, "type": type(exc).__name__,
+                "message": str(exc)[:limits.ERROR_CHARS], "where": where,
                 "mro": [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__]}
 
 
 def _in_import(exc):
     """True when the exception was raised while a module body was executing."""
     return any(f.name == "<module>" for f in traceback.extract_tb(exc.__traceback__))
-
-
-# -- the wire: JSON for structure, NumPy's .npy format for arrays, never pickle -------------
-MAX_MESSAGE = 1 << 30
-
-
-def pack(obj):
-    """A message -> bytes: 8-byte length, JSON, then each array as 8-byte length + .npy."""
-    blobs = []
-    head = json.dumps(_tree(obj, blobs)).encode()
-    parts = [len(head).to_bytes(8, "big"), head, len(blobs).to_bytes(8, "big")]
-    for blob in blobs:
-        parts += [len(blob).to_bytes(8, "big"), blob]
-    return b"".join(parts)
-
-
-def unpack(read):
-    """Read one message with `read(n) -> bytes` (which raises EOFError when closed)."""
-    head = json.loads(read(_length(read)))
-    blobs = [np.load(io.BytesIO(read(_length(read))), allow_pickle=False)
-             for _ in range(_length(read))]
-    return _value(head, blobs)
-
-
-def _length(read):
-    n = int.from_bytes(read(8), "big")
-    if n > MAX_MESSAGE:
-        raise ValueError("message too large")
-    return n
-
-
-def _tree(v, blobs):
-    if type(v) is np.ndarray:
-        buf = io.BytesIO()
-        np.save(buf, v, allow_pickle=False)
-        blobs.append(buf.getvalue())
-        return {"nd": len(blobs) - 1}
-    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
-        return {"scalar": [v.dtype.str, v.item()]}
-    if isinstance(v, Ref):
-        return {"ref": [v.id, v.type]}
-    if isinstance(v, FuncRef):
-        return {"fn": [v.name, _tree(v.args, blobs), _tree(v.kwargs, blobs)]}
-    if isinstance(v, RngSpec):
-        return {"rng": v.seed}
-    if type(v) is tuple:
-        return {"tuple": [_tree(x, blobs) for x in v]}
-    if type(v) is list:
-        return [_tree(x, blobs) for x in v]
-    if type(v) is dict:
-        return {"dict": {str(k): _tree(x, blobs) for k, x in v.items()}}
-    if v is None or type(v) in (bool, int, float, str):
-        return v
-    raise TypeError(f"cannot send a {type(v).__name__}")
-
-
-def _value(t, blobs):
-    if type(t) is list:
-        return [_value(x, blobs) for x in t]
-    if type(t) is not dict:
-        return t
-    (kind, x), = t.items()
-    if kind == "nd":
-        return blobs[x]
-    if kind == "scalar":
-        return np.dtype(x[0]).type(x[1])
-    if kind == "ref":
-        return Ref(int(x[0]), str(x[1]))
-    if kind == "fn":
-        return FuncRef(str(x[0]), _value(x[1], blobs), _value(x[2], blobs))
-    if kind == "rng":
-        return RngSpec(int(x))
-    if kind == "tuple":
-        return tuple(_value(y, blobs) for y in x)
-    return {k: _value(y, blobs) for k, y in x.items()}
 
 
 @contextlib.contextmanager
@@ -294,18 +196,14 @@ def unreadable_is_missing(name):
         raise ModuleNotFoundError(f"No module named {name!r}", name=name) from None
 
 
-def guard_imports(folder, allowed):
-    """Refuse forbidden imports made by learner files, however they are spelled."""
+def guard_imports(folder):
+    """Refuse forbidden imports made by learner files (those in `folder`), however spelled."""
     import builtins
     real_import, real_import_module = builtins.__import__, importlib.import_module
-    kit = {os.path.join(folder, f) for f in ("runner.py", "funcs.py", "policy.py")}
-
-    def from_learner(path):
-        return bool(path) and os.path.dirname(os.path.abspath(path)) == folder and \
-            os.path.abspath(path) not in kit
 
     def check(name, path):
-        if from_learner(path) and not allowed(name):
+        if path and os.path.dirname(os.path.abspath(path)) == folder and \
+                not policy.allowed(name):
             raise PolicyError(f"{os.path.basename(path)} imports {name} while running")
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -325,17 +223,16 @@ def guard_imports(folder, allowed):
 def serve(folder, fd_in, fd_out, first=None):
     """The worker's loop: one request in, one record out, until the parent closes the pipe.
     `first` (a module name) is imported before the first request, while the grader starts."""
-    import funcs
-    import policy
-    guard_imports(folder, policy.allowed)
-    runner = Runner(folder, funcs)
+    guard_imports(folder)
+    runner = Runner(folder)
     if first:
         try:  # a failure here comes back, captured, with the first request that needs it
             with contextlib.redirect_stdout(io.StringIO()):
                 runner.module(first)
         except BaseException:
             pass
-    src, dst = os.fdopen(fd_in, "rb", buffering=0), os.fdopen(fd_out, "wb", buffering=0)
+    src = os.fdopen(int(fd_in), "rb", buffering=0)
+    dst = os.fdopen(int(fd_out), "wb", buffering=0)
 
     def read(n):
         data = b""
@@ -357,8 +254,3 @@ def serve(folder, fd_in, fd_out, first=None):
         except TypeError as exc:
             dst.write(pack({**record, "value": None, "error": {
                 "kind": "raised", "type": "TypeError", "message": str(exc), "where": ""}}))
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, os.getcwd())
-    serve(os.getcwd(), int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:4])

@@ -1,0 +1,97 @@
+"""A class's submissions as they arrive: one folder or .zip per learner. Zips are checked
+before anything is unpacked; a hostile or broken one is refused with the reason."""
+import re
+import sys
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from graders import limits, render
+
+DAY_FILE = re.compile(r"day[1-7]\.py")
+
+
+class Refused(Exception):
+    """A learner's entry that cannot be graded at all (a hostile or broken zip, a clash)."""
+
+
+def find_learners(root, out):
+    """{learner id: [its entries]} for the folders and .zip files of `root`, in name order."""
+    found = {}
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.resolve() == out:
+            continue
+        if entry.is_dir():
+            found.setdefault(entry.name, []).append(entry)
+        elif entry.suffix.lower() == ".zip":
+            found.setdefault(entry.stem, []).append(entry)
+        else:
+            print(f"graders: ignored {render.printable(entry.name)}: not a folder or a .zip",
+                  file=sys.stderr)
+    return found
+
+
+def unpack(archive, dest):
+    """Check a learner's zip and unpack its day files into `dest`; Refused says what is wrong."""
+    try:
+        with zipfile.ZipFile(archive) as z:
+            infos = z.infolist()
+            check_zip(archive.name, infos)
+            root = day_root(archive.name, infos)
+            dest.mkdir(parents=True)
+            for info in infos:
+                path = PurePosixPath(info.filename.replace("\\", "/"))
+                if path.parent == root and DAY_FILE.fullmatch(path.name) and not info.is_dir():
+                    (dest / path.name).write_bytes(z.read(info))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
+            OSError, EOFError, ValueError) as exc:
+        raise Refused(f"{archive.name} is not a zip file that can be read ({exc})") from None
+
+
+def check_zip(name, infos):
+    """Refused for paths outside the folder, links, and an absurd unpacked size."""
+    if len(infos) > limits.ZIP_ENTRIES:
+        raise Refused(f"{name} holds {len(infos)} files; at most {limits.ZIP_ENTRIES} are "
+                      "accepted")
+    for info in infos:
+        path = info.filename.replace("\\", "/")
+        if path.startswith("/") or re.match(r"[A-Za-z]:", path) or ".." in path.split("/"):
+            raise Refused(f"{name} holds a path outside its folder: {path[:100]!r}")
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise Refused(f"{name} holds a link, which is not accepted: {path[:100]!r}")
+        if info.file_size > (1 << 20) and info.file_size > limits.ZIP_RATIO * info.compress_size:
+            raise Refused(f"{name} looks like a zip bomb: {path[:100]!r} unpacks "
+                          f"{info.file_size // max(info.compress_size, 1)} times larger")
+    total = sum(info.file_size for info in infos)
+    if total > limits.ZIP_UNPACKED_BYTES:
+        raise Refused(f"{name} unpacks to {total >> 20} MB; at most "
+                      f"{limits.ZIP_UNPACKED_BYTES >> 20} MB are accepted")
+
+
+def day_root(name, infos):
+    """The folder of the zip holding the day files: its top, or the one folder holding them."""
+    folders = {PurePosixPath(i.filename.replace("\\", "/")).parent for i in infos
+               if DAY_FILE.fullmatch(PurePosixPath(i.filename.replace("\\", "/")).name)}
+    top = PurePosixPath(".")
+    if top in folders or not folders:
+        return top
+    if len(folders) > 1:
+        raise Refused(f"{name} holds day files in more than one folder: "
+                      + ", ".join(sorted(f"{f}/" for f in folders))[:200])
+    return folders.pop()
+
+
+def folder_of(name, entries, work, taken=()):
+    """The folder to grade: the learner's own, or its zip unpacked into a new folder of
+    `work`. Names in `taken` (the class outputs) are refused."""
+    if name in taken:
+        raise Refused(f"the name {name!r} is taken by the class outputs: rename it")
+    if len(entries) > 1:
+        raise Refused(f"{' and '.join(e.name for e in entries)} are both named "
+                      f"{name!r}: keep one")
+    entry = entries[0]
+    if entry.is_dir():
+        return entry.resolve()
+    dest = Path(tempfile.mkdtemp(dir=work)) / "submission"
+    unpack(entry, dest)
+    return dest

@@ -1,0 +1,77 @@
+"""Process trees: find every descendant of a process, kill them all, reap the orphans.
+
+Learner code may fork, start sessions of its own (setsid) and leave orphans; the grader makes
+itself a child subreaper so that such orphans are re-parented to it and can be found here."""
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
+
+
+def become_subreaper():
+    """Orphans of our children (even after setsid) are re-parented to us, so we can reap them."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def parent_of(pid):
+    """The parent pid of `pid` (a string, from /proc), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[1]
+    except (OSError, IndexError):
+        return None
+
+
+def parents():
+    """{pid: parent pid} of every process we can see."""
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return {}
+    return {int(p): int(parent) for p in pids if (parent := parent_of(p))}
+
+
+def signal_quietly(pid, sig):
+    """os.kill, for a process that may be gone already."""
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_tree(pid):
+    """SIGKILL a process and every descendant. Stop them all first, so that none can fork
+    while the tree is collected."""
+    tree = {pid}
+    while True:
+        for p in tree:
+            signal_quietly(p, signal.SIGSTOP)
+        grown = tree | {p for p, parent in parents().items() if parent in tree}
+        if grown == tree:
+            break
+        tree = grown
+    for p in tree:
+        signal_quietly(p, signal.SIGKILL)
+
+
+def reap_orphans(spare=()):
+    """Kill and wait for every process re-parented to us (escaped grandchildren), sparing the
+    pids in `spare` (workers still serving)."""
+    me = str(os.getpid())
+    for _ in range(50):
+        orphans = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == me
+                   and int(p) not in spare]
+        if not orphans:
+            return
+        for pid in orphans:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass

@@ -1,0 +1,84 @@
+"""What the kit shows on a terminal: one module, so every command words a check the same way."""
+import re
+from pathlib import Path
+
+from graders import pictures, report
+
+
+def points(x):
+    """20.0 -> 20; 20.5 -> 20.5."""
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+def printable(text):
+    """Learner-controlled text made safe for a terminal."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def indent(text, pad="    "):
+    """Every line of text indented (messages may hold multi-line arrays)."""
+    return "\n".join(pad + line for line in str(text).splitlines())
+
+
+def check_line(t):
+    """✗ test_softmax_rows_sum_to_one (Task 3.2 softmax, failed)."""
+    mark = "✓" if t["status"] == "passed" else "✗"
+    return f"{mark} {t['name']} ({report.task_title(t['task'])}, {t['status']})"
+
+
+def failure(t):
+    """A failed check: its line, the message, the hint."""
+    return [check_line(t), indent(t["message"]), f"    Hint: {t['hint']}"]
+
+
+def first_failing(result):
+    """The first check of a report that did not pass, or None."""
+    return next((t for t in result["tests"] if t["status"] != "passed"), None)
+
+
+def day(result, path, student_kit=False):
+    """The view of one graded day: a line per check, then failures with hints, the total and
+    the next task; the pictures it drew and the report's path."""
+    n, folder = result["day"], Path(result["submission"]["folder"])
+    lines = [f"Day {n} · {folder} · seed {result['seed']}"]
+    width = max((len(t["name"]) for t in result["tests"]), default=0)
+    for t in result["tests"]:
+        mark = "✓" if t["status"] == "passed" else "✗"
+        lines.append(f"  {mark} {t['name']:<{width}}  {t['points']}/{t['max_points']}")
+    failed = [t for t in result["tests"] if t["status"] != "passed"]
+    if failed and result["status"] not in report.BLOCKING + ("not_started",):
+        lines.append("")
+        for t in failed:
+            lines += failure(t)
+    lines += ["", f"Score: {result['score']:g}/{result['max_score']:g} ({result['status']})",
+              result["message"]]
+    if result["status"] == "not_started":
+        lines.append(f"    {first_todo(folder, n)}")
+    elif failed and result["status"] not in report.BLOCKING:
+        lines.append(f"Stuck? `make hint DAY={n}` gives a more explicit hint, one at a time.")
+    since = path.stat().st_mtime - result["duration_s"] - 1 if path.is_file() else 0
+    lines += [f"Picture: {p}" for p in pictures.saved(n, path.parent, since)]
+    lines.append(f"Report: {path}")
+    if student_kit:  # hidden checks exist only when the instructor grades
+        lines.append("When your instructor grades this day, hidden checks of the same functions "
+                     "run too.")
+    return "\n".join(lines)
+
+
+def first_todo(folder, n):
+    """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
+    path = Path(folder) / f"day{n}.py"
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return f"{path} is missing."
+    for number, line in enumerate(lines, 1):
+        if re.search(r"#\s*TODO\(", line):
+            return f"{path} line {number}: {line.strip()}"
+    return f"{path}: no TODO left; look for a `raise NotImplementedError`."
+
+
+def progress(rows):
+    """A plain-text table of (day, score, status, next) rows."""
+    rows = [("Day", "Score", "Status", "Next")] + rows
+    return "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)

@@ -1,0 +1,88 @@
+"""The Day 7 training run that several checks share: `NeuralNetwork(64, 64, 10)` trained by the
+learner's own `train` with its defaults on the grader's own split, its held-out predictions,
+and `main()` run once on a second worker alongside (when there is one)."""
+import threading
+import time
+
+import numpy as np
+
+from graders import checks, limits, pictures
+from graders.failures import Failure
+
+
+class Run:
+    """What the training gave: losses, the call's text and output, held-out probabilities and
+    labels, main()'s output; or the failure that stopped it."""
+
+    def __init__(self, labels):
+        self.error = self.forward_error = self.main_error = None
+        self.labels, self.probs, self.losses = labels, None, None
+        self.text = self.stdout = self.main_stdout = ""
+
+    def ok(self):
+        """This run, or the failure of the training raised again (for every check using it)."""
+        if self.error is not None:
+            raise type(self.error)(str(self.error))
+        return self
+
+    def predictions(self):
+        """The held-out probabilities, or the failure of forward raised again."""
+        self.ok()
+        if self.forward_error is not None:
+            raise type(self.forward_error)(str(self.forward_error))
+        return self.probs
+
+    def main_output(self):
+        """What main() printed, or its failure raised again."""
+        if self.main_error is not None:
+            raise type(self.main_error)(str(self.main_error))
+        return self.main_stdout
+
+
+def train_once(door, seed, out_dir):
+    """Train on the grader's stratified split (seeded by `seed`); draw the pictures into
+    `out_dir` (None: no pictures); run main() beside it. Returns the Run."""
+    data, target = checks.digits()
+    train, test = checks.stratified_split(target, 0.2, seed)
+    X_train, X_test = data[train] / 16, data[test] / 16
+    run = Run(target[test])
+    twin = door.twin()  # main() trains too: on a second process, alongside the gate
+    side = threading.Thread(target=run_main, args=(twin, seed, run)) if twin else None
+    if side:
+        side.start()
+    door.deadline = time.monotonic() + limits.TRAINING_CALL_S
+    try:
+        door.seed(seed)
+        net = door.day6.NeuralNetwork(64, 64, 10)
+        run.losses = door.day7.train(net, X_train, np.eye(10)[target[train]])
+        run.text, run.stdout = door.last.text, door.last.stdout
+    except Failure as exc:
+        run.error = exc
+    else:
+        try:
+            run.probs = checks.expect_array(net.forward(X_test), (len(X_test), 10),
+                                            door.last.text)
+        except Failure as exc:
+            run.forward_error = exc
+    if run.probs is not None and out_dir:  # drawn while main() may still be training
+        try:  # pictures help; they never change the grade
+            pictures.day7(run.losses, X_test, run.labels, run.probs.argmax(axis=1), out_dir)
+        except Exception:
+            pass
+    if side:
+        side.join()
+        twin.close()
+    else:
+        run_main(door, seed, run)
+    return run
+
+
+def run_main(learner, seed, run):
+    """Call main() once; keep what it printed, or its failure."""
+    learner.deadline = time.monotonic() + limits.TRAINING_CALL_S
+    try:
+        learner.seed(seed % 2**32)
+        learner.day7.main()
+        run.main_stdout = learner.last.stdout
+    except Failure as exc:
+        run.main_error = exc
