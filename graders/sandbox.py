@@ -210,6 +210,8 @@ def bwrap_command(work, home, python):
             cmd += ["--ro-bind", system, system]
     for path in python[1]:
         cmd += ["--ro-bind", str(path), str(path)]
-    # the sandbox's own root (where the folders above were made) becomes read-only too
-    cmd += ["--bind", str(home), str(home), "--remount-ro", "/", "--chdir", str(work)]
+    # the sandbox's own root and its /tmp (where the folders above were made, also when this
+    # Python lives under /tmp) become read-only too: only the worker's home is writable
+    cmd += ["--bind", str(home), str(home), "--remount-ro", "/", "--remount-ro", "/tmp",
+            "--chdir", str(work)]
     return cmd

@@ -11,6 +11,7 @@ import pytest
 from conftest import EXERCISES, REFERENCE, compose, run_graders
 from graders import intake
 
+
 DAYS = (1, 2, 3)
 XSS = "<img src=x onerror=alert(1)>"  # a learner id that must come out escaped
 EXPECTED = {  # learner -> status of days 1-3

@@ -27,6 +27,7 @@ import pytest
 from conftest import EXERCISES, REFERENCE, ROOT, compose, grade, run_graders
 from graders import sandbox
 
+
 HOSTILE = Path(__file__).parent / "hostile"
 SCHEMA = json.loads((ROOT / "graders" / "report.schema.json").read_text())
 PORT = 47613  # TCP and UDP listeners on 127.0.0.1

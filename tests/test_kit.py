@@ -13,7 +13,7 @@ DAYS = range(1, 8)
 
 @pytest.mark.parametrize("day", DAYS)
 def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
-    report = grade(day, REFERENCE, tmp_path)
+    report = grade(day, REFERENCE, tmp_path, batch=False)
     jsonschema.validate(report, SCHEMA)
     failed = {t["name"]: t["message"] for t in report["tests"] if t["status"] != "passed"}
     assert report["status"] == "passed" and not failed, failed
@@ -23,7 +23,7 @@ def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
 
 @pytest.mark.parametrize("day", DAYS)
 def test_untouched_stubs_score_zero_not_started(day, tmp_path):
-    report = grade(day, EXERCISES, tmp_path)
+    report = grade(day, EXERCISES, tmp_path, batch=False)
     jsonschema.validate(report, SCHEMA)
     assert (report["score"], report["status"]) == (0, "not_started")
     crashed = [(t["name"], t["message"]) for t in report["tests"] if t["status"] != "not_started"]

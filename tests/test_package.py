@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
 
+
 HIDDEN = ROOT / "graders" / "hidden"
 SCHEMA = json.loads((ROOT / "graders" / "gradescope.schema.json").read_text())
 
