@@ -42,18 +42,29 @@ def describe(v):
     return f"a {type(v).__name__}"
 
 
-def expect_array(v, shape, call, kind="f"):
-    """Exactly an np.ndarray of `shape`, numeric (`kind` "f": floats only), all finite."""
+def expect_array(v, shape, call, floats=False):
+    """Exactly an np.ndarray of `shape`, numeric, all finite. Value checks take any numeric
+    dtype (they compare values); the one check about a function's dtype sets `floats`."""
     if type(v) is not np.ndarray:
         raise Failure(f"{call} returned {describe(v)}; expected a NumPy array of shape {shape}.")
-    if v.dtype.kind not in ("f" if kind == "f" else "biuf"):
-        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected floats "
-                      f"(dtype float64).")
+    if v.dtype.kind not in ("f" if floats else "biuf"):
+        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected "
+                      + ("floats (dtype float64)." if floats else "numbers."))
     if v.shape != tuple(shape):
         raise Failure(f"{call} returned an array of shape {v.shape}; expected shape "
                       f"{tuple(shape)}.")
     if not np.all(np.isfinite(v)):
         raise Failure(f"{call} returned values that are not finite (nan or inf): {fmt(v)}.")
+    return v
+
+
+def expect_floats(v, call):
+    """An np.ndarray of floats, whatever its shape and values (the one check about dtype)."""
+    if type(v) is not np.ndarray:
+        raise Failure(f"{call} returned {describe(v)}; expected a NumPy array of floats.")
+    if v.dtype.kind != "f":
+        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected floats "
+                      "(dtype float64).")
     return v
 
 
@@ -152,6 +163,19 @@ def digits():
     package = importlib.util.find_spec("sklearn").submodule_search_locations[0]
     data = np.loadtxt(Path(package) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
     return data[:, :-1], data[:, -1].astype(int)
+
+
+PIXEL_SCALES = (16, 255)  # the curriculum divides the digits' pixels by 16 or by 255
+
+
+def pixel_scale(X):
+    """The number the 0..16 pixels of X were divided by: 16, 255, 1 (not scaled), or None."""
+    for scale in (*PIXEL_SCALES, 1):
+        pixels = X * scale
+        if X.min() >= 0 and pixels.max() <= 16 + 1e-9 and \
+                np.allclose(pixels, np.round(pixels), rtol=0, atol=1e-6):
+            return scale
+    return None
 
 
 def stratified_split(labels, test_size, seed):

@@ -60,16 +60,23 @@ def pytest_configure(config):
     """Register the `grade` marker with its signature."""
     config.addinivalue_line(
         "markers",
-        "grade(task, points, hint, more=()): task number, points, hint and next hint tiers")
+        "grade(task, points, hint, more=(), needs=()): task number, points, hint, next hint "
+        "tiers, and the checks that must pass before this one can judge")
 
 
 def pytest_collection_modifyitems(items):
-    """Every grader test must carry a complete `grade` marker."""
+    """Every grader test must carry a complete `grade` marker; `needs` names checks of the
+    same day."""
+    names = {item.name for item in items}
     for item in items:
         mark = item.get_closest_marker("grade")
         if mark is None or {"task", "points", "hint"} - set(mark.kwargs):
             raise pytest.UsageError(f"{item.nodeid} needs @pytest.mark.grade(task=, points=, "
                                     "hint=)")
+        unknown = set(mark.kwargs.get("needs", ())) - names
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid}: needs= names no check of this day: "
+                                    f"{sorted(unknown)}")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -77,7 +84,9 @@ def pytest_json_runtest_metadata(item, call):
     """Attach task, points, hints, visibility and the kit's view of a failure to the report."""
     mark = item.get_closest_marker("grade")
     meta = dict(mark.kwargs, visibility="hidden" if "hidden" in item.path.parts else "visible")
-    meta["more"] = list(meta.get("more", ()))
+    more = meta.get("more", ())
+    meta["more"] = [more] if isinstance(more, str) else list(more)
+    meta["needs"] = list(meta.get("needs", ()))
     if call.excinfo is not None and call.excinfo.errisinstance(Failure):
         meta["status"] = call.excinfo.type.status
         meta["message"] = str(call.excinfo.value)

@@ -27,6 +27,10 @@ def build(raw, *, day, seed, folder, files, duration_s, sandbox):
     tests = [test_entry(t) for t in raw.get("tests", [])]
     verdicts = [t.pop("_verdict") for t in tests]
     blocking = next(((v, t["message"]) for v, t in zip(verdicts, tests) if v in BLOCKING), None)
+    if not blocking:
+        block(tests)
+    for t in tests:
+        t.pop("_needs")
     score = sum(t["points"] for t in tests)
     max_score = sum(t["max_points"] for t in tests)
     status = blocking[0] if blocking else day_status(tests, score, max_score)
@@ -68,7 +72,33 @@ def test_entry(raw):
         "duration_s": round(sum(raw.get(s, {}).get("duration", 0.0)
                                 for s in ("setup", "call", "teardown")), 4),
         "_verdict": verdict,
+        "_needs": list(meta.get("needs", [])),
     }
+
+
+def block(tests):
+    """A check whose `needs` (the basic checks of what it relies on) did not pass is blocked:
+    it cannot judge its own property, so it gives no points and names the failure instead."""
+    by_name = {t["name"]: t for t in tests}
+    changed = True
+    while changed:  # a blocked check may block others in turn
+        changed = False
+        for t in tests:
+            if t["status"] == "not_started" or "blocked_by" in t:
+                continue
+            failing = [n for n in t["_needs"] if by_name.get(n, {}).get("status") != "passed"]
+            if failing:
+                first = by_name[failing[0]]
+                t.update(points=0, status="failed", blocked_by=first["name"],
+                         message=f"Not judged yet: this check needs {about(first['name'])} "
+                                 f"({report_title(first)}) to pass first, and it fails. Fix "
+                                 "that one; this check counts once it passes.")
+                changed = True
+
+
+def report_title(t):
+    """`Task 3.2 softmax, test_softmax_matches_exp_over_row_sum`."""
+    return f"{task_title(t['task'])}, {t['name']}"
 
 
 def test_status(raw, verdict):

@@ -39,12 +39,24 @@ class Run:
         return self.main_stdout
 
 
+def learner_scale(door):
+    """What the learner's load_data divides the pixels by (16 or 255; 16 when unknown)."""
+    door.deadline = time.monotonic() + limits.CHECK_S
+    try:
+        scale = checks.pixel_scale(door.day7.load_data()[0])
+    except (Failure, TypeError, IndexError, AttributeError, ValueError):
+        return 16
+    return scale if scale in checks.PIXEL_SCALES else 16
+
+
 def train_once(door, seed, out_dir):
-    """Train on the grader's stratified split (seeded by `seed`); draw the pictures into
-    `out_dir` (None: no pictures); run main() beside it. Returns the Run."""
+    """Train on the grader's stratified split (seeded by `seed`), scaled the way the learner's
+    load_data scales; draw the pictures into `out_dir` (None: no pictures); run main() beside
+    it. Returns the Run."""
     data, target = checks.digits()
     train, test = checks.stratified_split(target, 0.2, seed)
-    X_train, X_test = data[train] / 16, data[test] / 16
+    scale = learner_scale(door)
+    X_train, X_test = data[train] / scale, data[test] / scale
     run = Run(target[test])
     twin = door.twin()  # main() trains too: on a second process, alongside the gate
     side = threading.Thread(target=run_main, args=(twin, seed, run)) if twin else None

@@ -1,4 +1,6 @@
-"""The graders catch real bugs: every mutant of the reference fails the checks it names."""
+"""The graders blame truly: every mutant of the reference (one realistic bug) fails the checks
+about its bug, each on its own, and no other check, except the genuine consequences it lists
+in `may_fail` (with the reason) and the checks those failures block."""
 import ast
 import tomllib
 from pathlib import Path
@@ -8,6 +10,7 @@ import pytest
 from conftest import grade
 
 MUTANTS = Path(__file__).parent / "mutants"
+GRADERS = MUTANTS.parents[1] / "graders"
 
 
 def mutants():
@@ -17,31 +20,55 @@ def mutants():
             yield pytest.param(day, m, id=f"day{day}-{m['name']}")
 
 
+def check_names():
+    """Every grader check's name, public and hidden."""
+    return {n.name for f in GRADERS.glob("*/test_day*.py") for n in ast.parse(f.read_text()).body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
+
+
+def blame(report, mutant):
+    """What is wrong with the verdicts a mutant got: checks about its bug that pass (or fail
+    only because another check blocks them), and checks it should not have cost."""
+    tests = {t["name"]: t for t in report["tests"]}
+    must, may = mutant["must_fail"], mutant.get("may_fail", {})
+    problems = [f"names a check that does not exist: {n}" for n in [*must, *may]
+                if n not in tests]
+    for name in must:
+        t = tests.get(name, {})
+        if t.get("status") == "passed":
+            problems.append(f"passed {name}, a check about its bug")
+        elif "blocked_by" in t:
+            problems.append(f"{name} fails only because {t['blocked_by']} blocks it")
+    failing = {n for n, t in tests.items() if t["status"] != "passed"}
+    for name in sorted(failing - set(must) - set(may)):
+        t = tests[name]
+        if t.get("blocked_by") in failing:
+            continue  # charged as blocked by a failure the mutant owns
+        problems.append(f"also charged {name}: {t['message'][:200]}")
+    return problems
+
+
 @pytest.mark.parametrize("day, mutant", list(mutants()))
-def test_mutant_fails_the_checks_it_names(day, mutant, submission, tmp_path):
+def test_mutant_fails_the_checks_about_its_bug_and_no_other(day, mutant, submission, tmp_path):
     folder = submission()
     path = folder / f"day{day}.py"
     source = path.read_text()
     assert source.count(mutant["old"]) == 1, f"'old' must occur once in reference/day{day}.py"
     path.write_text(source.replace(mutant["old"], mutant["new"]))
     report = grade(day, folder, tmp_path / "out")
-    status = {t["name"]: t["status"] for t in report["tests"]}
-    missing = [n for n in mutant["must_fail"] if n not in status]
-    assert not missing, f"must_fail names tests that do not exist: {missing}"
-    passed = [n for n in mutant["must_fail"] if status[n] == "passed"]
-    assert not passed, f"{mutant['name']} ({mutant['bug']}) passed {passed}"
+    problems = blame(report, mutant)
+    assert not problems, f"{mutant['name']} ({mutant['bug']}):\n" + "\n".join(problems)
     assert report["score"] < report["max_score"]
 
 
-def test_the_corpus_is_large_and_every_mutant_names_a_check():
-    found = list(mutants())
-    assert len(found) >= 40
-    assert all(p.values[1]["must_fail"] and p.values[1]["bug"] for p in found)
+def test_the_corpus_is_large_and_every_mutant_names_a_check_and_every_reason():
+    found = [p.values[1] for p in mutants()]
+    assert len(found) >= 100
+    for m in found:
+        assert m["must_fail"] and m["bug"], m["name"]
+        assert all(isinstance(why, str) and len(why) > 10 for why in m.get("may_fail", {}).values())
 
 
-def test_every_grader_check_is_named_by_a_mutant():
+def test_every_grader_check_is_the_target_of_a_mutant():
     named = {t for p in mutants() for t in p.values[1]["must_fail"]}
-    checks = {n.name for f in (MUTANTS.parents[1] / "graders").glob("*/test_day*.py")
-              for n in ast.parse(f.read_text()).body
-              if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
-    assert not sorted(checks - named), "checks that no mutant shows can fail"
+    assert not sorted(check_names() - named), "checks that no mutant of their property fails"

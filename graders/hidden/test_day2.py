@@ -75,6 +75,7 @@ def test_random_batch_without_rng_draws_any_shape_from_np_random_randn(learner, 
 
 
 @pytest.mark.grade(task="2.3", points=1,
+                   needs=("test_layer_forward_is_x_times_w_plus_b",),
                    hint="A batch of one sample is still a 2-D X of shape (1, D).",
                    more=("Do not squeeze or index away the batch axis.",
                          "X @ W + B keeps every axis for N = 1 too."))
@@ -85,6 +86,7 @@ def test_layer_forward_works_for_a_single_sample(learner, rng):
 
 
 @pytest.mark.grade(task="2.3", points=1,
+                   needs=("test_layer_forward_is_x_times_w_plus_b",),
                    hint="B has one bias per neuron; each one is added to its column of X @ W, "
                         "in every row.",
                    more=("Broadcasting adds a (1, H) row to every row of an (N, H) array.",
@@ -97,6 +99,7 @@ def test_layer_forward_adds_each_bias_to_its_neuron_in_every_row(learner, rng):
 
 
 @pytest.mark.grade(task="2.3", points=1,
+                   needs=("test_layer_forward_is_x_times_w_plus_b",),
                    hint="Compute a new array; leave X, W and B as they were.",
                    more=("An in-place += on an input changes the caller's array.",
                          "X @ W is already a new array: add B to that."))
@@ -108,6 +111,7 @@ def test_layer_forward_does_not_modify_its_inputs(learner, rng):
 
 
 @pytest.mark.grade(task="2.3", points=1,
+                   needs=("test_layer_forward_is_x_times_w_plus_b",),
                    hint="Let one matrix product handle every sample at once.",
                    more=("A Python loop over the rows of X costs about a microsecond per row.",
                          "X @ W multiplies every row by W in one call."))
@@ -125,6 +129,7 @@ def test_layer_forward_has_no_python_loop_over_samples(learner, rng):
 
 
 @pytest.mark.grade(task="2.3", points=1,
+                   needs=("test_layer_forward_is_x_times_w_plus_b",),
                    hint="Let one matrix product handle every neuron at once.",
                    more=("A Python loop over the columns of W costs about a microsecond each.",
                          "X @ W computes every column in one call; B broadcasts over them."))
@@ -142,6 +147,7 @@ def test_layer_forward_has_no_python_loop_over_neurons(learner, rng):
 
 
 @pytest.mark.grade(task="2.4", points=1,
+                   needs=("test_output_shape_is_rows_of_x_by_columns_of_w",),
                    hint="Build the answer from the shapes you are given, as a tuple.",
                    more=("The result is (rows of X, columns of W).",
                          "Batches of one sample and layers of one neuron count too."))
@@ -156,6 +162,7 @@ def test_output_shape_returns_the_tuple_for_any_shapes(learner, rng):
 
 
 @pytest.mark.grade(task="2.4", points=1,
+                   needs=("test_output_shape_is_rows_of_x_by_columns_of_w",),
                    hint="Compare the columns of X with the rows of W, and nothing else.",
                    more=("Equal numbers of rows, or of columns, do not make X @ W possible.",
                          "The inner dimensions are the last of X and the first of W."))

@@ -1,23 +1,16 @@
 """Hidden checks of Day 7: one_hot, load_data, train and accuracy on other inputs, and main."""
-import re
-
 import numpy as np
 import pytest
 
 from graders.checks import (describe, digits, expect_array, expect_close, expect_number,
                             expect_unmodified)
 from graders.failures import Failure
-from graders.public.test_day7 import split_of
+from graders.public.test_day7 import loss_lines, split_of
 
 
 def split_seed(seed):
     """A random_state for load_data (any 32-bit value)."""
     return seed % 2**32
-
-
-def epoch_lines(text):
-    """The printed lines that start with 'Epoch' and a number, stripped."""
-    return [line.strip() for line in text.splitlines() if re.match(r"\s*Epoch\s+\d", line)]
 
 
 def tiny_problem(learner, rng, seed):
@@ -30,6 +23,7 @@ def tiny_problem(learner, rng, seed):
 
 
 @pytest.mark.grade(task="7.1", points=1,
+                   needs=("test_one_hot_puts_a_single_one_at_each_label",),
                    hint="Works for any number of labels, from 1 to thousands, and any "
                         "num_classes; the labels are left as they were.",
                    more=("Use len(labels) rows and num_classes columns; no loop over a "
@@ -44,6 +38,7 @@ def test_one_hot_of_many_or_one_random_labels_is_exact(learner, rng):
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="test_size is the share of the digits in the test part: use the "
                         "argument, not a fixed 0.2.",
                    more=("Pass test_size on to train_test_split, and keep the split "
@@ -58,6 +53,7 @@ def test_load_data_honours_another_test_size_and_stays_stratified(learner, seed)
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="The seed decides the split: the same seed gives the same split, "
                         "another seed another split.",
                    more=("Pass random_state=seed (the argument, not a fixed 42) to "
@@ -85,13 +81,12 @@ def test_train_uses_the_epochs_and_print_every_arguments(learner, rng, seed):
     net, X, Y = tiny_problem(learner, rng, seed)
     losses = learner.day7.train(net, X, Y, epochs=30, print_every=7)
     call = learner.last.text
-    lines = epoch_lines(learner.last.stdout)
+    printed = [e for e, _, _ in loss_lines(learner.last.stdout)]
     if type(losses) is not list or len(losses) != 30:
         raise Failure(f"{call} returned {describe(losses)}; expected a list of 30 losses.")
     for i, v in enumerate(losses):
         expect_number(v, f"{call} (its losses[{i}])")
-    printed = [m[1] for m in map(re.compile(r"Epoch\s*(\d+)").match, lines) if m]
-    if printed != ["7", "14", "21", "28"]:
+    if printed != [7, 14, 21, 28]:
         raise Failure(f"{call} printed lines for epochs {printed}; expected epochs 7, 14, 21 "
                       "and 28.")
 
@@ -111,6 +106,7 @@ def test_train_with_learning_rate_zero_leaves_the_weights_unchanged(learner, rng
 
 
 @pytest.mark.grade(task="7.4", points=1,
+                   needs=("test_accuracy_with_one_hot_labels",),
                    hint="All rows right gives 1.0, none right gives 0.0, for one row or many.",
                    more=("Return the fraction of right rows as a number in [0, 1].",))
 def test_accuracy_is_one_when_all_right_and_zero_when_all_wrong(learner, rng):

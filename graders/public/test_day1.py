@@ -49,6 +49,7 @@ def test_sigmoid_of_a_number_is_a_float(learner, rng):
 
 
 @pytest.mark.grade(task="1.2", points=2,
+                   needs=("test_sigmoid_matches_the_formula_on_an_array", "test_sigmoid_of_a_number_is_a_float"),
                    hint="Multiply each input by its weight, add them all up, add the bias, "
                         "then apply sigmoid.",
                    more=("The weighted sum is a dot product.",
@@ -61,6 +62,7 @@ def test_neuron_is_sigmoid_of_the_weighted_sum_plus_bias(learner, rng):
 
 
 @pytest.mark.grade(task="1.3", points=2,
+                   needs=("test_neuron_is_sigmoid_of_the_weighted_sum_plus_bias",),
                    hint="Choose weights and a bias so that w.x + b is positive only when both "
                         "inputs are 1.",
                    more=("sigmoid(z) > 0.5 exactly when z > 0.",
@@ -72,6 +74,7 @@ def test_and_gate_fires_only_for_one_one(learner):
 
 
 @pytest.mark.grade(task="1.4", points=1,
+                   needs=("test_neuron_is_sigmoid_of_the_weighted_sum_plus_bias",),
                    hint="OR: positive as soon as one input is 1. NAND: the AND neuron with every "
                         "sign flipped.",
                    more=("For OR, put -b between 0 and w.",
@@ -84,6 +87,7 @@ def test_or_and_nand_gates_have_their_truth_tables(learner):
 
 
 @pytest.mark.grade(task="1.4", points=1,
+                   needs=("test_neuron_is_sigmoid_of_the_weighted_sum_plus_bias", "test_and_gate_fires_only_for_one_one", "test_or_and_nand_gates_have_their_truth_tables"),
                    hint="Feed the two inputs to an OR neuron and a NAND neuron, then their two "
                         "outputs to an AND neuron.",
                    more=("XOR(a, b) = AND(OR(a, b), NAND(a, b)).",

@@ -34,7 +34,7 @@ def test_init_layer_draws_w_from_the_given_generator(learner, rng):
 def test_init_layer_biases_are_zeros_of_shape_1_by_n_neurons(learner, rng):
     out = expect_pair(learner.day2.init_layer(4, 6, rng=learner.rng(int(rng.integers(2**31)))),
                       learner.last.text)
-    B = expect_array(out[1], (1, 6), f"B of {learner.last.text}")
+    B = expect_array(out[1], (1, 6), f"B of {learner.last.text}", floats=True)
     if np.any(B != 0):
         raise Failure(f"B of {learner.last.text} is {fmt(B)}; expected all zeros.")
 
@@ -86,6 +86,7 @@ def test_output_shape_is_rows_of_x_by_columns_of_w(learner, rng):
 
 
 @pytest.mark.grade(task="2.4", points=1,
+                   needs=("test_output_shape_is_rows_of_x_by_columns_of_w",),
                    hint="Compare the number of columns of X with the number of rows of W; "
                         "raise ValueError when they differ.",
                    more=("X (N, D) @ W (D', H) needs D == D'.",

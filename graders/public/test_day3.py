@@ -62,6 +62,7 @@ def test_softmax_matches_exp_over_row_sum(learner, rng):
 
 
 @pytest.mark.grade(task="3.2", points=1,
+                   needs=("test_softmax_matches_exp_over_row_sum",),
                    hint="A 1-D input of C logits is a single row: its C probabilities sum to 1.",
                    more=("Work along the last axis (axis=-1) and the same code serves 1-D and "
                          "2-D inputs.",
@@ -87,6 +88,7 @@ def test_cross_entropy_is_mean_over_batch(learner, rng):
 
 
 @pytest.mark.grade(task="3.3", points=1,
+                   needs=("test_cross_entropy_is_mean_over_batch",),
                    hint="1-D predictions and targets are a batch of one sample.",
                    more=("Turn 1-D inputs into one row (shape (1, C)) before summing over "
                          "classes.",
@@ -99,6 +101,7 @@ def test_cross_entropy_of_1d_input_is_a_batch_of_one(learner, rng):
 
 
 @pytest.mark.grade(task="3.4", points=1,
+                   needs=("test_softmax_matches_exp_over_row_sum", "test_cross_entropy_is_mean_over_batch"),
                    hint="Chain the three steps: your Day 2 layer, then softmax, then the loss.",
                    more=("The layer gives logits of shape (N, C); softmax turns them into "
                          "probabilities; cross_entropy compares them with the targets.",

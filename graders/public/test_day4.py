@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from graders import funcs
-from graders.checks import (describe, expect_array, expect_close, expect_number, fmt,
-                            rel_error)
+from graders.checks import (describe, expect_array, expect_close, expect_floats, expect_number,
+                            fmt, rel_error)
 from graders.failures import Failure
 
 
@@ -94,6 +94,16 @@ def test_relu_derivative_is_one_for_positive_z_else_zero(learner, rng):
     z[1, :2] = 0.0
     out = expect_array(learner.day4.relu_derivative(z), z.shape, learner.last.text)
     expect_close(out, (z > 0).astype(float), learner.last.text)
+
+
+@pytest.mark.grade(task="4.5", points=0.5,
+                   needs=("test_relu_derivative_is_one_for_positive_z_else_zero",),
+                   hint="The slopes are the numbers 1.0 and 0.0, so the array holds floats.",
+                   more=("A comparison like z > 0 gives booleans; turn them into floats.",
+                         "astype(float) makes a float copy of a boolean or integer array."))
+def test_relu_derivative_returns_a_float_array(learner, rng):
+    z = rng.standard_normal((3, 4))
+    expect_floats(learner.day4.relu_derivative(z), learner.last.text)
 
 
 @pytest.mark.grade(task="4.6", points=1,

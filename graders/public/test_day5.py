@@ -74,6 +74,7 @@ def test_sgd_step_moves_against_the_gradient(learner, rng):
 
 
 @pytest.mark.grade(task="5.2", points=2,
+                   needs=("test_sgd_step_moves_against_the_gradient",),
                    hint="Keep a list: first the starting W, then the W after each step.",
                    more=("With steps=10 the list has 11 arrays.",
                          "Append a new array at every step, not the same array changed "
@@ -131,6 +132,7 @@ def test_minibatches_cover_every_sample_exactly_once(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=1,
+                   needs=("test_minibatches_cover_every_sample_exactly_once",),
                    hint="Every batch has batch_size rows, except possibly the last.",
                    more=("N = 23 and batch_size = 5 give batches of 5, 5, 5, 5 and 3 rows.",))
 def test_minibatches_have_batch_size_rows_except_the_last(learner, rng):
@@ -144,6 +146,7 @@ def test_minibatches_have_batch_size_rows_except_the_last(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=1,
+                   needs=("test_minibatches_cover_every_sample_exactly_once",),
                    hint="Shuffle row indices once and use the same indices for X and y.",
                    more=("Two separate shuffles of X and y break the pairs apart.",
                          "Index X and y with the same array of row numbers."))
@@ -161,6 +164,7 @@ def test_minibatches_keep_x_and_y_aligned(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=1,
+                   needs=("test_minibatches_cover_every_sample_exactly_once",),
                    hint="With shuffle=False, use the rows in their original order.",
                    more=("Only shuffle when asked to.",))
 def test_minibatches_keep_the_order_when_shuffle_is_false(learner, rng):

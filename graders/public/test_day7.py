@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 from graders import limits
-from graders.checks import describe, digits, expect_array, expect_close, expect_number, fmt
+from graders.checks import (PIXEL_SCALES, describe, digits, expect_array, expect_close,
+                            expect_floats, expect_number, fmt, pixel_scale)
 from graders.failures import Failure
 
-EPOCH_LINE = re.compile(r"Epoch (\d+): loss (\d+\.\d{4})")
-LOOSE_LINE = re.compile(r"\s*Epoch\s*(\d+)\W*loss\W*?(-?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))",
-                        re.IGNORECASE)  # the loss of a line even when its format is off
+# A line naming the epoch and its loss, in any common form: "Epoch 100: loss 0.5813",
+# "Epoch 100/1000, Loss: 0.5813", "epoch 100 loss=0.58".
+LOSS_LINE = re.compile(r"epoch\W*(\d+)(?:\s*/\s*\d+)?\D*?loss\W*?"
+                       r"(-?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))", re.IGNORECASE)
 
 
 def split_of(learner, test_size, seed):
@@ -36,14 +38,14 @@ def split_of(learner, test_size, seed):
 
 
 def images_of(X, call, name):
-    """Rows of X (pixels / 16) as byte keys of the 0..16 images; fails on unscaled pixels."""
-    pixels = X * 16
-    whole = np.round(pixels)
-    if X.min() < 0 or X.max() > 1 or not np.allclose(pixels, whole, rtol=0, atol=1e-9):
+    """Rows of X as byte keys of the 0..16 images, however the pixels were scaled (scaling is
+    the business of one check only)."""
+    scale = pixel_scale(X)
+    if scale is None:
         raise Failure(f"{call} returned {name} with values from {fmt(float(X.min()))} to "
-                      f"{fmt(float(X.max()))}; expected the load_digits pixels (0 to 16) "
-                      "divided by 16, so every value is k/16 in [0, 1].")
-    return [row.tobytes() for row in whole.astype(np.int64)]
+                      f"{fmt(float(X.max()))}, which are not the load_digits pixels (0 to 16) "
+                      "divided by a number.")
+    return [row.tobytes() for row in np.round(X * scale).astype(np.int64)]
 
 
 def dataset_images():
@@ -57,7 +59,7 @@ def dataset_images():
 
 # -- Task 7.1 one_hot -------------------------------------------------------------------
 
-@pytest.mark.grade(task="7.1", points=2,
+@pytest.mark.grade(task="7.1", points=1.5,
                    hint="Start from a zeros matrix with one row per label and one column per "
                         "class, then set one entry in each row.",
                    more=("Row i gets its 1.0 in the column given by labels[i].",
@@ -70,7 +72,17 @@ def test_one_hot_puts_a_single_one_at_each_label(learner, rng):
     expect_close(out, np.eye(10)[labels], call_text, rtol=0, atol=0)
 
 
+@pytest.mark.grade(task="7.1", points=0.5,
+                   needs=("test_one_hot_puts_a_single_one_at_each_label",),
+                   hint="The one-hot rows feed the loss as probabilities: make them floats.",
+                   more=("np.zeros makes floats unless you ask for another dtype.",))
+def test_one_hot_returns_a_float_array(learner, rng):
+    labels = rng.integers(0, 10, size=5)
+    expect_floats(learner.day7.one_hot(labels), f"one_hot({labels.tolist()})")
+
+
 @pytest.mark.grade(task="7.1", points=1,
+                   needs=("test_one_hot_puts_a_single_one_at_each_label",),
                    hint="The number of columns is num_classes, not the largest label + 1.",
                    more=("Labels 0..2 with num_classes=6 still give 6 columns (3 of them "
                          "always zero).",))
@@ -92,6 +104,7 @@ def test_load_data_returns_four_parts_of_the_right_shapes(learner, seed_for):
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="The pixels of load_digits go from 0 to 16: divide them by 16.",
                    more=("Every value of X_train and X_test must be in [0, 1], and each row "
                          "must be one of the digits images divided by 16 (not by 255).",))
@@ -99,14 +112,20 @@ def test_load_data_scales_the_pixels_to_0_1(learner, seed_for):
     X_train, X_test, _, _ = split_of(learner, 0.2, seed_for("split"))
     known = dataset_images()
     for name, X in (("X_train", X_train), ("X_test", X_test)):
+        if pixel_scale(X) not in PIXEL_SCALES:
+            raise Failure(f"{learner.last.text} returned {name} with values from "
+                          f"{fmt(float(X.min()))} to {fmt(float(X.max()))}; expected the "
+                          "load_digits pixels (0 to 16) divided by 16 (or by 255), so that "
+                          "every value is in [0, 1].")
         keys = images_of(X, learner.last.text, name)
         strange = [i for i, k in enumerate(keys) if k not in known]
         if strange:
             raise Failure(f"{learner.last.text}: row {strange[0]} of {name} is not one of the "
-                          f"load_digits images divided by 16: {fmt(X[strange[0]])}.")
+                          f"load_digits images, scaled: {fmt(X[strange[0]])}.")
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="y_train and y_test are the one-hot labels of the images, split "
                         "together with X so that rows stay aligned.",
                    more=("Pass X and the labels to the same train_test_split call.",
@@ -128,6 +147,7 @@ def test_load_data_labels_are_the_one_hot_digits_of_the_images(learner, seed_for
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="Every digit goes to exactly one of the two parts: none is lost and "
                         "none is in both.",
                    more=("Split once, and return the parts that the split gave you (not the "
@@ -148,6 +168,7 @@ def test_load_data_train_and_test_are_disjoint_and_cover_the_digits(learner, see
 
 
 @pytest.mark.grade(task="7.2", points=1,
+                   needs=("test_load_data_returns_four_parts_of_the_right_shapes",),
                    hint="Stratify the split by the labels, so that every digit keeps its share "
                         "in the test part.",
                    more=("train_test_split has a stratify= argument: give it the integer "
@@ -180,11 +201,16 @@ def losses_of(run):
     return [expect_number(v, f"{run.text} (its losses[{i}])") for i, v in enumerate(losses)]
 
 
+def loss_lines(text):
+    """(epoch, loss, loss as printed) of every line of `text` that names an epoch and a loss."""
+    return [(int(m[1]), float(m[2]), m[2]) for m in map(LOSS_LINE.search, text.splitlines())
+            if m]
+
+
 def printed_of(run):
-    """(epoch, loss) of each line like `Epoch E: loss L` that train printed (format aside)."""
+    """(epoch, loss, as printed) of each line naming an epoch and its loss that train printed."""
     run = run.ok()
-    found = [(int(m[1]), float(m[2])) for m in map(LOOSE_LINE.match, run.stdout.splitlines())
-             if m]
+    found = loss_lines(run.stdout)
     if len(found) < 2:
         raise Failure(f"{run.text} printed {len(found)} lines like 'Epoch 100: loss 0.1234'; "
                       f"expected 10. It printed: {run.stdout[:300]!r}")
@@ -210,17 +236,13 @@ def test_train_returns_one_loss_per_epoch(trained):
                          "'Epoch 100: loss 0.2713'."))
 def test_train_prints_the_loss_every_100_epochs(trained):
     run = trained.ok()
-    lines = [line.strip() for line in run.stdout.splitlines()
-             if re.match(r"\s*Epoch\s+\d", line)]
-    wanted = [f"Epoch {e}: loss" for e in range(100, 1001, 100)]
-    shown = "; ".join(lines[:3]) + ("; ..." if len(lines) > 3 else "")
-    if len(lines) != 10 or not all(line.startswith(w + " ") for line, w in zip(lines, wanted)):
-        raise Failure(f"{run.text} printed {len(lines)} epoch lines ({shown!r}); expected 10 "
-                      "lines, for epochs 100, 200, ..., 1000.")
-    bad = [line for line in lines if not EPOCH_LINE.fullmatch(line)]
-    if bad:
-        raise Failure(f"{run.text} printed {bad[0]!r}; expected the loss with 4 decimals, "
-                      "like 'Epoch 100: loss 0.2713'.")
+    epochs = [e for e, _, _ in loss_lines(run.stdout)]
+    if epochs != list(range(100, 1001, 100)):
+        lines = [line.strip() for line in run.stdout.splitlines() if line.strip()]
+        shown = "; ".join(lines[:3]) + ("; ..." if len(lines) > 3 else "")
+        raise Failure(f"{run.text} printed loss lines for the epochs {epochs[:12]} ({shown!r}); "
+                      "expected one line for each of the epochs 100, 200, ..., 1000, naming "
+                      "the epoch and its loss, like 'Epoch 100: loss 0.2713'.")
 
 
 @pytest.mark.timeout(limits.TRAINING_CHECK_S)
@@ -231,7 +253,7 @@ def test_train_prints_the_loss_every_100_epochs(trained):
                          "learning rate? A loss that grows: check the sign of the update.",
                          "Pick a default learning rate that trains: try 0.1 to 1."))
 def test_train_printed_loss_goes_down(trained):
-    values = [v for _, v in printed_of(trained)]
+    values = [v for _, v, _ in printed_of(trained)]
     steps = sum(b <= a for a, b in zip(values, values[1:]))
     if not (np.all(np.isfinite(values)) and values[-1] < values[0]
             and steps >= 0.75 * (len(values) - 1)):
@@ -241,14 +263,18 @@ def test_train_printed_loss_goes_down(trained):
 
 @pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.3", points=1,
+                   needs=("test_train_returns_one_loss_per_epoch",
+                          "test_train_prints_the_loss_every_100_epochs"),
                    hint="The loss printed at epoch E is the loss of epoch E in the returned "
                         "list, losses[E - 1].",
                    more=("Print the same loss you append, in the same epoch (not one computed "
                          "again after the update).",))
 def test_train_prints_the_losses_it_returns(trained):
     losses = losses_of(trained)
-    for epoch, value in printed_of(trained):
-        if not 1 <= epoch <= len(losses) or not abs(value - losses[epoch - 1]) <= 1e-4:
+    for epoch, value, text in printed_of(trained):
+        decimals = len(text.partition(".")[2]) if "e" not in text.lower() else 4
+        close = 0.5 * 10.0 ** -decimals + 1e-9  # as precise as it was printed
+        if not 1 <= epoch <= len(losses) or not abs(value - losses[epoch - 1]) <= close:
             got = fmt(losses[epoch - 1]) if 1 <= epoch <= len(losses) else "nothing"
             raise Failure(f"{trained.text} printed 'Epoch {epoch}: loss {value:.4f}' but "
                           f"returned {got} as the loss of epoch {epoch} (losses[{epoch - 1}]); "
@@ -325,6 +351,8 @@ def test_accuracy_with_integer_labels(learner, rng):
 
 @pytest.mark.timeout(limits.TRAINING_CHECK_S)
 @pytest.mark.grade(task="7.5", points=2,
+                   needs=("test_train_prints_the_loss_every_100_epochs",
+                          "test_accuracy_with_one_hot_labels"),
                    hint="main loads the data, trains for 1000 epochs (train prints the 10 "
                         "loss lines) and then prints the test accuracy.",
                    more=("The last line could read 'Test accuracy: 97.50%'.",
@@ -332,11 +360,11 @@ def test_accuracy_with_integer_labels(learner, rng):
                          "accuracy, in that order, and print the accuracy at the end."))
 def test_main_prints_the_loss_lines_and_the_test_accuracy(trained):
     rows = trained.main_output().splitlines()
-    epochs = [m[1] for m in (re.match(r"\s*Epoch\s*(\d+)", line) for line in rows) if m]
-    if epochs != [str(e) for e in range(100, 1001, 100)]:
-        raise Failure(f"main() printed epoch lines for epochs {epochs[:12]}; expected 100, "
+    epochs = [e for e, _, _ in loss_lines("\n".join(rows))]
+    if epochs != list(range(100, 1001, 100)):
+        raise Failure(f"main() printed loss lines for the epochs {epochs[:12]}; expected 100, "
                       "200, ..., 1000.")
-    last = max(i for i, line in enumerate(rows) if re.match(r"\s*Epoch\s+\d", line))
+    last = max(i for i, line in enumerate(rows) if LOSS_LINE.search(line))
     after = "\n".join(rows[last + 1:])
     found = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", after) if float(p) <= 100]
     found += [float(f) for f in re.findall(r"(?<![\d.])([01]\.\d+)(?![\d.%])", after)
