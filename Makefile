@@ -4,6 +4,7 @@ PY := .venv/bin/python
 SUBMISSION ?= exercises
 REPORTS ?= reports
 DAY ?=
+SEED ?=
 
 SUBMISSIONS ?= submissions
 DAYS ?=
@@ -22,7 +23,8 @@ setup: .venv/ready
 	@touch $@
 
 grade: .venv/ready  ## grade one day (DAY=N) or every day, then show progress
-	@$(PY) -m graders grade $(if $(DAY),--day $(DAY)) --submission $(SUBMISSION) --out $(REPORTS)
+	@$(PY) -m graders grade $(if $(DAY),--day $(DAY)) $(if $(SEED),--seed $(SEED)) \
+		--submission $(SUBMISSION) --out $(REPORTS)
 
 progress: .venv/ready  ## all seven days from the latest reports
 	@$(PY) -m graders progress --out $(REPORTS)

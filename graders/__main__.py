@@ -7,8 +7,8 @@ its options (`add_arguments`) and runs it (`run`).
 import sys
 from pathlib import Path
 
-from graders import (classroom, cli, engine, gradescope, hints, package, progress, render,
-                     watch)
+from graders import (classroom, cli, crossday, engine, gradescope, hints, package, progress,
+                     render, watch)
 
 
 def add_arguments(parser, name):
@@ -31,7 +31,7 @@ def grade(args, parser):
     full = True
     for day in days:
         try:
-            result = engine.grade(day, folder, args.out, args.seed, sandbox)
+            result = crossday.grade(day, folder, args.out, args.seed, sandbox)
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3

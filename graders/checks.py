@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from graders.door import Member
-from graders.failures import Failure
+from graders.failures import Failure, told
 
 TINY = 1e-12
 
@@ -46,24 +46,24 @@ def expect_array(v, shape, call, floats=False):
     """Exactly an np.ndarray of `shape`, numeric, all finite. Value checks take any numeric
     dtype (they compare values); the one check about a function's dtype sets `floats`."""
     if type(v) is not np.ndarray:
-        raise Failure(f"{call} returned {describe(v)}; expected a NumPy array of shape {shape}.")
+        raise told(f"{call} returned {describe(v)}; expected a NumPy array of shape {shape}.")
     if v.dtype.kind not in ("f" if floats else "biuf"):
-        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected "
+        raise told(f"{call} returned an array of dtype {v.dtype}; expected "
                       + ("floats (dtype float64)." if floats else "numbers."))
     if v.shape != tuple(shape):
-        raise Failure(f"{call} returned an array of shape {v.shape}; expected shape "
+        raise told(f"{call} returned an array of shape {v.shape}; expected shape "
                       f"{tuple(shape)}.")
     if not np.all(np.isfinite(v)):
-        raise Failure(f"{call} returned values that are not finite (nan or inf): {fmt(v)}.")
+        raise told(f"{call} returned values that are not finite (nan or inf): {fmt(v)}.")
     return v
 
 
 def expect_floats(v, call):
     """An np.ndarray of floats, whatever its shape and values (the one check about dtype)."""
     if type(v) is not np.ndarray:
-        raise Failure(f"{call} returned {describe(v)}; expected a NumPy array of floats.")
+        raise told(f"{call} returned {describe(v)}; expected a NumPy array of floats.")
     if v.dtype.kind != "f":
-        raise Failure(f"{call} returned an array of dtype {v.dtype}; expected floats "
+        raise told(f"{call} returned an array of dtype {v.dtype}; expected floats "
                       "(dtype float64).")
     return v
 
@@ -71,16 +71,22 @@ def expect_floats(v, call):
 def expect_number(v, call):
     """A real number (int or float, not bool), finite; returned as a float."""
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise Failure(f"{call} returned {describe(v)}; expected a single number (a float).")
+        raise told(f"{call} returned {describe(v)}; expected a single number (a float).")
     if not np.isfinite(v):
-        raise Failure(f"{call} returned {v}; expected a finite number.")
+        raise told(f"{call} returned {v}; expected a finite number.")
     return float(v)
 
 
 def expect_close(actual, expected, call, rtol=1e-7, atol=1e-10):
-    """Values match the grader's own to a tight tolerance."""
-    if not np.allclose(actual, expected, rtol=rtol, atol=atol):
-        raise Failure(f"{call} returned {fmt(actual)}; expected {fmt(expected)}.")
+    """Values match the grader's own to a tight tolerance. Hidden, it says how many entries
+    differ, never what they should be."""
+    ok = np.isclose(actual, expected, rtol=rtol, atol=atol)
+    if not np.all(ok):
+        size = np.size(ok)
+        which = (f"{size - int(np.sum(ok))} of {size} entries differ from the right values"
+                 if size > 1 else "it is not the right value")
+        raise Failure(f"{call} returned {fmt(actual)}; expected {fmt(expected)}.",
+                      hidden=f"{call} returned {fmt(actual)}: {which}.")
     return actual
 
 
@@ -111,7 +117,9 @@ def expect_gradient(analytic, numeric, name, call, tol=1e-6):
     if not err <= tol:
         raise Failure(f"{call}: the gradient of {name} is off: relative error {err:.2e} "
                       f"(allowed {tol:.0e}). Got {fmt(np.asarray(analytic))}, centered "
-                      f"differences give {fmt(np.asarray(numeric))}.")
+                      f"differences give {fmt(np.asarray(numeric))}.",
+                      hidden=f"{call}: the gradient of {name} is off: relative error "
+                             f"{err:.2e} (allowed {tol:.0e}).")
     return err
 
 
@@ -120,14 +128,14 @@ def expect_unmodified(learner, names):
     if learner.last.mutated:
         which = ", ".join(str(names[k]) if isinstance(k, int) and k < len(names) else str(k)
                           for k in learner.last.mutated)
-        raise Failure(f"{learner.last.text} changed its input {which} in place; it must "
+        raise told(f"{learner.last.text} changed its input {which} in place; it must "
                       "leave its inputs as they were (work on a new array).")
 
 
 def expect_no_warnings(learner):
     """The last call raised no NumPy warning (overflow, divide by zero, invalid value)."""
     if learner.last.warnings:
-        raise Failure(f"{learner.last.text} gave the warning {learner.last.warnings[0]!r}; "
+        raise told(f"{learner.last.text} gave the warning {learner.last.warnings[0]!r}; "
                       "a stable version gives none.")
 
 
@@ -140,8 +148,8 @@ def expect_raises(learner, error, fn, *args, why=""):
             raise  # not started, timed out, crashed: that verdict stands
         if (error if "." in error else f"builtins.{error}") in getattr(exc, "raised", ()):
             return exc
-        raise Failure(f"{str(exc)[:-1]}; expected a {error}{why}.") from None
-    raise Failure(f"{learner.last.text} returned {describe(v)}; expected it to raise a "
+        raise told(f"{str(exc)[:-1]}; expected a {error}{why}.") from None
+    raise told(f"{learner.last.text} returned {describe(v)}; expected it to raise a "
                   f"{error}{why}.")
 
 
@@ -150,7 +158,7 @@ def expect_mismatch_raises(learner, fn, x_shape, w_shape):
     subclass such as LinAlgError counts) for these shapes, whose inner dimensions differ."""
     fits = (x_shape[0], w_shape[1])
     if fn(x_shape, (x_shape[1], w_shape[1])) != fits:
-        raise Failure(f"{learner.last.text} did not return {fits}, so its error for "
+        raise told(f"{learner.last.text} did not return {fits}, so its error for "
                       "mismatched shapes cannot count yet.")
     expect_raises(learner, "ValueError", fn, x_shape, w_shape,
                   why=" because the inner dimensions differ")

@@ -4,7 +4,6 @@ what an earlier run already graded; then the gradebook and the class summary.
 Each learner is graded in a subprocess of its own (`python -m graders.classroom ...`), which is
 killed with all its workers when the learner's wall-clock budget runs out.
 """
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from graders import cli, engine, gradebook, intake, limits, processes, render, report, submission
+from graders import (cli, crossday, engine, gradebook, intake, limits, processes, render,
+                     submission)
 
 KIT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -30,7 +30,9 @@ def add_arguments(parser, name):
     parser.add_argument("--budget", type=float, default=limits.LEARNER_BUDGET_S,
                         help="wall-clock seconds per learner, all days together (default "
                              f"{limits.LEARNER_BUDGET_S})")
-    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
+    parser.add_argument("--seed", type=int,
+                        help="the course seed: each learner's inputs derive from it and their "
+                             "files (default: the one kept in OUT/course.json, else a new one)")
     parser.add_argument("--force", action="store_true",
                         help="regrade learners whose reports are up to date")
     cli.add_sandbox(parser)
@@ -50,14 +52,15 @@ def run(args, parser):
         parser.error(f"no learners in {root}: expected one folder or .zip per learner")
     sandbox = cli.sandbox_of(args, parser)
     out.mkdir(parents=True, exist_ok=True)
+    course = course_seed(out, args.seed)
     with tempfile.TemporaryDirectory(prefix="kit-class-") as work:
-        batch = Batch(args, days, out, Path(work), sandbox)
+        batch = Batch(args, days, out, Path(work), sandbox, course)
         try:
             results = batch.grade_all(learners)
         except KeyboardInterrupt:
             print("graders: stopped; run the same command again to resume", file=sys.stderr)
             return 130
-    summary = gradebook.summarize(results, days)
+    summary = gradebook.summarize(results, days, course, engine.kit_version())
     gradebook.write_outputs(out, summary)
     counts = {a: sum(r["action"] == a for r in results.values())
               for a in ("graded", "skipped", "refused")}
@@ -76,8 +79,10 @@ def run(args, parser):
 class Batch:
     """One run of grade-class: the options, and the learner processes running now."""
 
-    def __init__(self, args, days, out, work, sandbox):
+    def __init__(self, args, days, out, work, sandbox, course):
         self.args, self.days, self.out, self.work, self.sandbox = args, days, out, work, sandbox
+        self.key = {"course_seed": course, "sandbox": sandbox,
+                    "kit_version": engine.kit_version()}  # what a kept report must match
         self.lock = threading.Lock()
         self.procs = {}  # learner id -> its running grading process
         self.running = []  # learner ids shown on the bar
@@ -129,25 +134,26 @@ class Batch:
             clear(out, self.days)
             return {"action": "refused", "days": {d: problem("ungradable", str(exc))
                                                   for d in self.days}}
-        budget = self.args.budget
-        todo = [d for d in self.days if self.args.force or earlier(folder, out, d, budget) is None]
+        budget, key = self.args.budget, self.key
+        todo = [d for d in self.days
+                if self.args.force or earlier(folder, out, d, budget, key) is None]
         code, said = None, ""
         if todo:
             clear(out, todo)
             code, said = self.run_learner(name, folder, out, todo)
             for day in todo:
-                if code is None and earlier(folder, out, day, budget) is None:
-                    write_timeout(folder, out, day, budget)
+                if code is None and earlier(folder, out, day, budget, key) is None:
+                    write_timeout(folder, out, day, budget, key)
         rows = {}
         for day in self.days:
-            rows[day] = earlier(folder, out, day, budget) or problem(
+            rows[day] = earlier(folder, out, day, budget, key) or problem(
                 "error", said or f"the grading process ended with exit code {code}")
         return {"action": "graded" if todo else "skipped", "days": rows}
 
     def run_learner(self, name, folder, out, days):
         """Grade `days` in a subprocess; (exit code or None on timeout, its last stderr line)."""
         cmd = [sys.executable, "-m", "graders.classroom", str(folder), str(out), self.sandbox,
-               "" if self.args.seed is None else str(self.args.seed), *map(str, days)]
+               str(self.key["course_seed"]), *map(str, days)]
         # stderr goes to a file: a pipe could be held open by a process that escaped
         with tempfile.TemporaryFile("w+", dir=self.work) as err:
             with self.lock:
@@ -183,25 +189,41 @@ class Batch:
 
 # -- resuming: what an earlier run graded stays while the files and the kit are the same -------
 
-def earlier(folder, out, day, budget):
-    """The row of `day` from an earlier run when still valid (same files and kit), or None."""
+def course_seed(out, given):
+    """The course seed: the one given, else the one kept in OUT/course.json, else a new one;
+    kept in OUT/course.json so that the next run derives the same seeds."""
+    kept = engine.load_report(out / "course.json").get("course_seed")
+    seed = given if given is not None else kept if isinstance(kept, int) else engine.new_seed()
+    if seed != kept:
+        engine.write_json(out / "course.json", {"course_seed": seed})
+    return seed
+
+
+def seed_of(folder, day, course):
+    """(sha256 of the files `day` grades, the seed they get from the course seed)."""
     files = submission.digest(submission.read_files(folder), day)
-    r = load(out / f"day{day}.json")
-    if r.get("kit_version") == report.KIT_VERSION and \
-            (r.get("submission") or {}).get("files") == files:
-        return {k: r.get(k) for k in ("score", "max_score", "status", "message", "tests")}
-    t = load(out / f"day{day}.timeout.json")
-    if t.get("kit_version") == report.KIT_VERSION and t.get("files") == files and \
-            t.get("budget_s", 0) >= budget:
-        return problem("timeout", t.get("message", ""))
+    return files, engine.derive_seed(course, files)
+
+
+def earlier(folder, out, day, budget, key):
+    """The row of `day` from an earlier run when still valid (the same files, seed, sandbox and
+    kit), or None."""
+    files, seed = seed_of(folder, day, key["course_seed"])
+    r = engine.load_report(out / f"day{day}.json")
+    if (r.get("submission") or {}).get("files") == files and r.get("seed") == seed and \
+            r.get("sandbox") == key["sandbox"] and r.get("kit_version") == key["kit_version"]:
+        return {k: r.get(k) for k in ("score", "max_score", "status", "message", "tests", "seed")}
+    t = engine.load_report(out / f"day{day}.timeout.json")
+    if t.get("files") == files and t.get("key") == key and t.get("budget_s", 0) >= budget:
+        return problem("timeout", t.get("message", ""), seed)
     return None
 
 
-def write_timeout(folder, out, day, budget):
+def write_timeout(folder, out, day, budget, key):
     """Remember that `day` was not reached within the budget, so a rerun does not retry it."""
+    files, _ = seed_of(folder, day, key["course_seed"])
     engine.write_json(out / f"day{day}.timeout.json", {
-        "kit_version": report.KIT_VERSION,
-        "files": submission.digest(submission.read_files(folder), day), "budget_s": budget,
+        "key": key, "files": files, "budget_s": budget,
         "message": f"not graded: the learner's budget of {budget:g} s ran out first"})
 
 
@@ -212,18 +234,10 @@ def clear(out, days):
             (out / f"day{day}.{suffix}").unlink(missing_ok=True)
 
 
-def load(path):
-    """A JSON object from `path`, or {} when it is missing or broken."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def problem(status, message):
+def problem(status, message, seed=None):
     """The row of a day that has no report."""
-    return {"score": 0, "max_score": None, "status": status, "message": message, "tests": []}
+    return {"score": 0, "max_score": None, "status": status, "message": message, "tests": [],
+            "seed": seed}
 
 
 def line_of(name, result):
@@ -243,12 +257,13 @@ def time_left(task):
 
 
 def grade_learner(argv):
-    """The learner process: FOLDER OUT SANDBOX SEED DAY...; one report per day."""
-    folder, out, sandbox, seed, *days = argv
-    for day in days:
+    """The learner process: FOLDER OUT SANDBOX COURSE_SEED DAY...; one report per day, each
+    with the seed its files derive from the course seed."""
+    folder, out, sandbox, course, *days = argv
+    for day in map(int, days):
         try:
-            engine.grade(int(day), folder, out, int(seed) if seed else None, sandbox,
-                         batch=True)
+            crossday.grade(day, folder, out, seed_of(folder, day, int(course))[1], sandbox,
+                           batch=True, reference=True)
         except engine.GradingError as exc:
             print(f"graders: {exc}", file=sys.stderr)
             return 3

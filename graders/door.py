@@ -50,6 +50,10 @@ class Learner:
         """Seed the learner side's global `np.random` (as `np.random.seed(seed)`)."""
         self._request("seed", None, int(seed), text=f"np.random.seed({seed})")
 
+    def probe(self, *args):
+        """Send `args` across the door and run no learner code (to time the door itself)."""
+        self._request("probe", None, [export(a) for a in args], text="moving the arguments")
+
     def twin(self):
         """Another Learner on a fresh process of the same submission, for work that runs
         alongside (None where calls run in this process, or the door is blocked)."""
@@ -163,6 +167,12 @@ def failure(error, text, target):
     """A learner-side error record -> the Failure a test raises."""
     kind, where = error["kind"], f" ({error['where']})" if error["where"] else ""
     raised = f"{error['type']}: {error['message']}".strip(": ")
+    exc = _failure(kind, error, text, target, where, raised)
+    exc.hidden = str(exc)  # the learner's own error, or a missing name: shown in hidden checks
+    return exc
+
+
+def _failure(kind, error, text, target, where, raised):
     if kind == "missing":
         owner = target[0] + ".py" if isinstance(target[0], str) else "the object"
         return Failure(f"{owner} has no `{error['message']}`. Define it with exactly this "

@@ -1,5 +1,6 @@
 """Grade one day of a submission: run the day's grader tests with pytest, write the report."""
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -27,6 +28,23 @@ class GradingError(Exception):
 def new_seed():
     """A fresh seed for the random inputs of a grading run."""
     return secrets.randbelow(2**31)
+
+
+def derive_seed(course_seed, files):
+    """A learner's seed for one day, from the course seed and the sha256 of the files that day
+    grades: the same files always get the same inputs, so regrading gives the same report."""
+    text = json.dumps([int(course_seed), sorted(files.items())])
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 2**31
+
+
+@functools.cache
+def kit_version():
+    """The kit's version and a digest of its graders and reference: a report graded by other
+    graders is never taken for an up-to-date one."""
+    digest = hashlib.sha256(json.dumps(sorted(
+        (Path(f).relative_to(HERE.parent).as_posix(), h) for f, h in manifest().items()))
+        .encode()).hexdigest()[:12]
+    return f"{report.KIT_VERSION}+{digest}"
 
 
 def test_files(day):
@@ -78,11 +96,21 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False):
         raise GradingError(f"the graders of day {day} could not run (pytest exit {code}): "
                            + said.getvalue().strip()[-500:])
     result = report.build(raw.report, day=day, seed=seed, folder=folder, files=sub.hashes(),
-                          duration_s=time.perf_counter() - start, sandbox=sandbox)
+                          duration_s=time.perf_counter() - start, sandbox=sandbox,
+                          kit_version=kit_version())
     out = Path(out)
     write_json(out / f"day{day}.json", result)
     write_json(out / f"day{day}.raw.json", raw.report)
     return result
+
+
+def load_report(path):
+    """A JSON object from `path`, or {} when it is missing or broken."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_json(path, data):

@@ -3,8 +3,19 @@ report gives the check (SPEC section 6)."""
 
 
 class Failure(AssertionError):
-    """A check failed; the message is for the learner."""
+    """A check failed; the message is for the learner. `hidden` is what a hidden check may
+    show of it: the cause without the expected values (None: only the check's name)."""
     status = "failed"
+
+    def __init__(self, message="", hidden=None):
+        super().__init__(message)
+        self.hidden = hidden
+
+
+def told(message):
+    """A Failure whose whole message may be shown by a hidden check too (it holds what the
+    learner's code did, never an expected value)."""
+    return Failure(message, hidden=message)
 
 
 class NotStarted(Failure):

@@ -10,8 +10,9 @@ OUTPUTS = ("gradebook.csv", "summary.json", "summary.html", "summary.png")
 PROBLEMS = ("ungradable", "timeout", "policy_violation", "error")
 
 
-def summarize(results, days):
-    """The class summary: every learner's rows, per-day statistics, tests, problems."""
+def summarize(results, days, course_seed=None, kit_version=report.KIT_VERSION):
+    """The class summary: every learner's rows (each day's seed among them), per-day
+    statistics, tests, problems."""
     maxima = {d: max((r["days"][d]["max_score"] or 0 for r in results.values()), default=0)
               for d in days}
     learners, problems, tests = {}, [], {}
@@ -19,7 +20,8 @@ def summarize(results, days):
         rows = {}
         for day, row in result["days"].items():
             rows[str(day)] = {"score": row["score"], "max_score": row["max_score"] or maxima[day],
-                              "status": row["status"], "message": row["message"]}
+                              "status": row["status"], "message": row["message"],
+                              "seed": row.get("seed")}
             if row["status"] in PROBLEMS:
                 problems.append({"learner": name, "day": day, "status": row["status"],
                                  "message": row["message"]})
@@ -41,7 +43,8 @@ def summarize(results, days):
                         "mean": round(statistics.mean(scores), 2),
                         "median": statistics.median(scores),
                         "statuses": {s: statuses.count(s) for s in sorted(set(statuses))}})
-    return {"kit_version": report.KIT_VERSION, "days": days, "learner_count": len(learners),
+    return {"kit_version": kit_version, "course_seed": course_seed, "days": days,
+            "learner_count": len(learners),
             "max_total": sum(maxima.values()), "per_day": per_day,
             "tests": sorted(tests.values(), key=lambda t: (t["pass_rate"],
                                                            order[(t["day"], t["name"])])),
@@ -54,11 +57,12 @@ def write_outputs(out, summary):
     with open(out / "gradebook.csv", "w", newline="") as f:
         book = csv.writer(f)
         book.writerow(["learner", *(f"day{d}" for d in days), "total",
-                       *(f"day{d}_status" for d in days)])
+                       *(f"day{d}_status" for d in days), *(f"day{d}_seed" for d in days)])
         for name, learner in summary["learners"].items():
             rows = [learner["days"][str(d)] for d in days]
-            book.writerow([cell(name), *(render.points(r["score"]) for r in rows), render.points(learner["total"]),
-                           *(r["status"] for r in rows)])
+            book.writerow([cell(name), *(render.points(r["score"]) for r in rows),
+                           render.points(learner["total"]), *(r["status"] for r in rows),
+                           *("" if r.get("seed") is None else r["seed"] for r in rows)])
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     chart(out / "summary.png", summary["per_day"])
     (out / "summary.html").write_text(page(summary))

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graders import cli, engine, report
+from graders import cli, crossday, engine, report, submission
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 WHEN = {"hidden": "are shown to your instructor only",
@@ -28,7 +28,11 @@ def add_arguments(parser, name):
                         default=env("AUTOGRADER_HIDDEN_VISIBILITY", "after_published"),
                         help="when learners see hidden checks (env "
                              "AUTOGRADER_HIDDEN_VISIBILITY; default after_published)")
-    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
+    seed = env("AUTOGRADER_SEED")
+    parser.add_argument("--seed", type=int, default=int(seed) if (seed or "").isdigit() else None,
+                        help="the course seed (env AUTOGRADER_SEED, written into run_autograder "
+                             "when it is built): each day's inputs derive from it and the "
+                             "uploaded files, so a regrade gives the same result")
     cli.add_sandbox(parser)
 
 
@@ -45,10 +49,13 @@ def run(args, parser):
     seed = engine.new_seed() if args.seed is None else args.seed
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
-        found = gather(root / "submission", Path(tmp) / "submission")
+        folder = Path(tmp) / "submission"
+        found = gather(root / "submission", folder)
+        files = submission.read_files(folder)
         try:
-            reports = [engine.grade(day, Path(tmp) / "submission", Path(tmp) / "reports",
-                                    seed, sandbox, batch=True) for day in days]
+            reports = [crossday.grade(day, folder, Path(tmp) / "reports",
+                                      engine.derive_seed(seed, submission.digest(files, day)),
+                                      sandbox, batch=True, reference=True) for day in days]
         except engine.GradingError as exc:
             # The details may name hidden checks: they go to the stdout only instructors see.
             write(root, {"score": 0, "execution_time": round(time.monotonic() - start),
@@ -98,7 +105,7 @@ def build(reports, found, hidden_visibility, seconds, seed):
     score = round(sum(t["score"] for t in tests), 4)
     total = round(sum(t["max_score"] for t in tests), 4)
     return {"score": score, "execution_time": round(seconds),
-            "output": "\n".join([f"Score: {score:g}/{total:g} (seed {seed})", *lines]),
+            "output": "\n".join([f"Score: {score:g}/{total:g} (course seed {seed})", *lines]),
             "stdout_visibility": "hidden", "tests": tests}
 
 
@@ -126,7 +133,7 @@ def entry(r, t, number, hidden_visibility):
 
 def day_line(r, found):
     """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
-    head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']})"
+    head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r['seed']})"
     if f"day{r['day']}.py" not in found:
         return f"{head} day{r['day']}.py was not uploaded."
     return f"{head} {r['message']}".rstrip()

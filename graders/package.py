@@ -4,13 +4,15 @@ import sys
 import zipfile
 from pathlib import Path
 
-from graders import cli, gradescope
+from graders import cli, engine, gradescope
 
 ROOT = Path(__file__).resolve().parents[1]
-# What goes in, by construction: reference/, graders/hidden/ and tests/ are never listed.
+# What goes in, by construction. The student kit never lists reference/, graders/hidden/ or
+# tests/. The autograder holds the reference: a later day is graded against it when an earlier
+# day fails, so that bug is charged once (learner code never sees it: see the sandbox).
 ENGINE = ["graders/*.py", "graders/*.json", "graders/pytest.ini", "graders/public/*.py"]
 KIT = ["exercises/day*.py", *ENGINE, "Makefile", "pyproject.toml"]
-AUTOGRADER = [*ENGINE, "graders/hidden/*.py", "pyproject.toml"]
+AUTOGRADER = [*ENGINE, "graders/hidden/*.py", "reference/day*.py", "pyproject.toml"]
 STAMP = (2024, 1, 1, 0, 0, 0)  # a fixed date: the same files give the same zip
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -30,6 +32,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade $ROOT/submission into $ROOT/results/results.json.
 export AUTOGRADER_DAYS="${{AUTOGRADER_DAYS:-{days}}}"
 export AUTOGRADER_HIDDEN_VISIBILITY="${{AUTOGRADER_HIDDEN_VISIBILITY:-{visibility}}}"
+export AUTOGRADER_SEED="${{AUTOGRADER_SEED:-{seed}}}"  # the course seed: same files, same grade
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 cd "$ROOT/source" && exec "$PYTHON" -m graders gradescope --root "$ROOT"
@@ -45,6 +48,9 @@ def add_arguments(parser, name):
         parser.add_argument("--hidden-visibility", default="after_published",
                             choices=gradescope.VISIBILITIES,
                             help="when learners see hidden checks (default after_published)")
+        parser.add_argument("--seed", type=int,
+                            help="the course seed written into run_autograder (default: a new "
+                                 "one); every learner's inputs derive from it and their files")
 
 
 def run(args, parser):
@@ -58,7 +64,8 @@ def run(args, parser):
             print(f"Wrote {out / 'student-kit'}/ and {out / 'student-kit.zip'} "
                   f"({len(files)} files)")
         else:
-            files = autograder(out, args.days, args.hidden_visibility)
+            seed = engine.new_seed() if args.seed is None else args.seed
+            files = autograder(out, args.days, args.hidden_visibility, seed)
             print(f"Wrote {out / 'autograder.zip'} ({len(files)} files): upload it to "
                   "Gradescope as the assignment's autograder")
     except FileNotFoundError as exc:
@@ -92,11 +99,12 @@ def student_kit(out):
     return files
 
 
-def autograder(out, days="1-7", visibility="after_published"):
+def autograder(out, days="1-7", visibility="after_published", seed=0):
     """dist/autograder.zip in Gradescope's layout: setup.sh and run_autograder at the root."""
     files = select(AUTOGRADER)
     files.update({"setup.sh": SETUP_SH,
-                  "run_autograder": RUN_AUTOGRADER.format(days=days, visibility=visibility)})
+                  "run_autograder": RUN_AUTOGRADER.format(days=days, visibility=visibility,
+                                                               seed=seed)})
     write_zip(out / "autograder.zip", files, executable={"setup.sh", "run_autograder"})
     return files
 

@@ -90,6 +90,8 @@ def pytest_json_runtest_metadata(item, call):
     if call.excinfo is not None and call.excinfo.errisinstance(Failure):
         meta["status"] = call.excinfo.type.status
         meta["message"] = str(call.excinfo.value)
+        if getattr(call.excinfo.value, "hidden", None):
+            meta["hidden_message"] = call.excinfo.value.hidden
     return meta
 
 

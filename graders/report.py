@@ -22,7 +22,7 @@ def task_title(task):
     return f"Task {task} {TASKS.get(task, '')}".strip()
 
 
-def build(raw, *, day, seed, folder, files, duration_s, sandbox):
+def build(raw, *, day, seed, folder, files, duration_s, sandbox, kit_version=KIT_VERSION):
     """The kit report for one graded day."""
     tests = [test_entry(t) for t in raw.get("tests", [])]
     verdicts = [t.pop("_verdict") for t in tests]
@@ -31,23 +31,29 @@ def build(raw, *, day, seed, folder, files, duration_s, sandbox):
         block(tests)
     for t in tests:
         t.pop("_needs")
-    score = sum(t["points"] for t in tests)
-    max_score = sum(t["max_points"] for t in tests)
-    status = blocking[0] if blocking else day_status(tests, score, max_score)
+    head = total({"day": day, "tests": tests}, blocking)
+    del head["tests"]
     return {
-        "day": day,
-        "score": score,
-        "max_score": max_score,
-        "status": status,
-        "message": day_message(status, tests, blocking),
-        "next_task": next_task(tests),
+        **head,
         "seed": seed,
         "duration_s": round(duration_s, 3),
         "sandbox": sandbox,
-        "kit_version": KIT_VERSION,
+        "kit_version": kit_version,
         "submission": {"folder": str(folder), "files": files},
         "tests": tests,
     }
+
+
+def total(result, blocking=None):
+    """Score, maximum, status, message and next task of a day from its tests (again, after a
+    change of its tests)."""
+    tests = result["tests"]
+    score = sum(t["points"] for t in tests)
+    max_score = sum(t["max_points"] for t in tests)
+    status = blocking[0] if blocking else day_status(tests, score, max_score)
+    result.update(score=score, max_score=max_score, status=status,
+                  message=day_message(status, tests, blocking), next_task=next_task(tests))
+    return result
 
 
 def test_entry(raw):
@@ -121,7 +127,8 @@ def test_message(raw, meta, status, name, hidden):
     if hidden and meta.get("status") in ("timeout", "error"):  # the kit's words, not the test's
         return f"A hidden check ({about(name)}) was stopped: {meta['message']}"
     if hidden and meta.get("status") not in ("not_started", *BLOCKING):
-        return f"A hidden check failed: {about(name)}."
+        why = meta.get("hidden_message")
+        return f"A hidden check failed: {about(name)}." + (f" {why}" if why else "")
     if meta.get("message"):
         return meta["message"]
     if raw["outcome"] in ("skipped", "xfailed", "xpassed"):

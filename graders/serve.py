@@ -115,6 +115,10 @@ class Runner:
     def op_seed(self, target, record, seed):
         np.random.seed(seed)
 
+    def op_probe(self, target, record, args):
+        """Receive arguments and run nothing: the cost of moving them across the door."""
+        [self.load(a) for a in args]
+
     # -- data across the door ---------------------------------------------------
     def load(self, v):
         """Grader data -> learner objects (fresh copies, so the grader's stay intact)."""
@@ -207,8 +211,11 @@ def guard_imports(folder):
             raise PolicyError(f"{os.path.basename(path)} imports {name} while running")
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0:
-            check(name, (globals or {}).get("__file__"))
+        if level == 0:  # `from sklearn import datasets` uses sklearn.datasets, not sklearn
+            path = (globals or {}).get("__file__")
+            subs = [f"{name}.{s}" for s in fromlist or () if s != "*"]
+            for used in subs if subs and not policy.allowed(name) else [name]:
+                check(used, path)
         with unreadable_is_missing(name):
             return real_import(name, globals, locals, fromlist, level)
 

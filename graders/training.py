@@ -22,20 +22,20 @@ class Run:
     def ok(self):
         """This run, or the failure of the training raised again (for every check using it)."""
         if self.error is not None:
-            raise type(self.error)(str(self.error))
+            raise type(self.error)(str(self.error), self.error.hidden)
         return self
 
     def predictions(self):
         """The held-out probabilities, or the failure of forward raised again."""
         self.ok()
         if self.forward_error is not None:
-            raise type(self.forward_error)(str(self.forward_error))
+            raise type(self.forward_error)(str(self.forward_error), self.forward_error.hidden)
         return self.probs
 
     def main_output(self):
         """What main() printed, or its failure raised again."""
         if self.main_error is not None:
-            raise type(self.main_error)(str(self.main_error))
+            raise type(self.main_error)(str(self.main_error), self.main_error.hidden)
         return self.main_stdout
 
 

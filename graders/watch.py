@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from graders import cli, engine, render, report
+from graders import cli, crossday, engine, render, report
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
 QUIET_MS = 300  # grade once the files have been quiet this long (editors save in bursts)
@@ -59,7 +59,7 @@ def run(args, parser):
 def grade(day, folder, out, seed, sandbox, stop):
     """The report of one grading, or the GradingError when the kit could not grade."""
     try:
-        result = engine.grade(day, folder, out, seed, sandbox)
+        result = crossday.grade(day, folder, out, seed, sandbox)
     except (engine.GradingError, OSError) as exc:
         result = exc
     if stop.is_set():

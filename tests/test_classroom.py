@@ -222,3 +222,53 @@ def test_day_files_at_the_top_or_in_one_folder_are_unpacked(tmp_path):
         dest = tmp_path / layout.replace("/", "_") / "out"
         intake.unpack(archive, dest)
         assert sorted(p.name for p in dest.iterdir()) == ["day1.py"]
+
+
+def without_durations(report):
+    """A report without its timings (the only part that may differ between two gradings)."""
+    return {k: v if k != "tests" else [{a: b for a, b in t.items() if a != "duration_s"}
+                                       for t in v]
+            for k, v in report.items() if k != "duration_s"}
+
+
+def test_regrading_a_class_gives_byte_identical_gradebooks_and_the_same_reports(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    compose(subs / "ref")
+    mutate(compose(subs / "mutant"), 2, "return X @ W + B", "return X @ W")
+    books, reports = [], []
+    for _ in range(2):
+        grade_class(subs, tmp_path / "out", "--days", "1-2", "--force")
+        books.append((tmp_path / "out" / "gradebook.csv").read_bytes())
+        reports.append({p.relative_to(tmp_path / "out").as_posix():
+                        without_durations(json.loads(p.read_text()))
+                        for p in (tmp_path / "out").glob("*/day?.json")})
+    assert books[0] == books[1]
+    assert reports[0] == reports[1] and len(reports[0]) == 4
+    book = {row["learner"]: row for row in csv.DictReader(books[0].decode().splitlines())}
+    for name, day in (("mutant", 2), ("ref", 1)):
+        assert int(book[name][f"day{day}_seed"]) == reports[0][f"{name}/day{day}.json"]["seed"]
+
+
+def test_a_report_is_kept_only_while_files_seed_sandbox_and_graders_are_the_same(graded):
+    from graders import classroom, engine
+    out, folder = graded["out"], graded["out"].parent / "submissions" / "ref"
+    key = {"course_seed": json.loads((out / "course.json").read_text())["course_seed"],
+           "sandbox": graded["reports"][("ref", 1)]["sandbox"], "kit_version": engine.kit_version()}
+    assert classroom.earlier(folder, out / "ref", 2, 15, key) is not None
+    for change in ({"course_seed": key["course_seed"] + 1}, {"sandbox": "none"},
+                   {"kit_version": key["kit_version"] + "-other-graders"}):
+        assert classroom.earlier(folder, out / "ref", 2, 15, dict(key, **change)) is None, change
+
+
+def test_a_later_day_loses_nothing_to_an_earlier_days_bug(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    mutate(compose(subs / "learner"), 3, "return e / e.sum(axis=-1, keepdims=True)",
+           "return e / e.sum()")
+    grade_class(subs, tmp_path / "out", "--days", "3,6")
+    day3, day6 = (json.loads((tmp_path / "out" / "learner" / f"day{d}.json").read_text())
+                  for d in (3, 6))
+    assert day3["status"] == "partial"
+    assert day6["score"] == day6["max_score"] and day6["graded_with_reference"] == [3]
+    assert "charged there, not here" in day6["message"]

@@ -194,3 +194,14 @@ def test_the_grader_pictures_are_pngs_of_a_sensible_size(tmp_path):
               "max_score": 10, "status": "failed", "message": "", "duration_s": 5.0}
     shown = render.day(result, tmp_path / "day7.json")
     assert all(f"Picture: {p}" in shown for p in paths[:3]), shown
+
+
+def test_a_failure_caused_by_an_earlier_day_names_that_day_and_task(submission, tmp_path):
+    folder = submission()
+    mutate(folder / "day3.py", "return e / e.sum(axis=-1, keepdims=True)", "return e / e.sum()")
+    done = run_graders("grade", "--day", 6, "--submission", folder, "--out", tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "day6.json").read_text())
+    failed = [t for t in report["tests"] if t["status"] != "passed" and "blocked_by" not in t]
+    assert failed and all("your day3.py fails Task 3.2 softmax: fix Day 3 first" in t["message"]
+                          and t["earlier_days"] == [3] for t in failed)
+    assert "fix Day 3 first" in report["message"] and "fix Day 3 first" in done.stdout

@@ -103,7 +103,8 @@ def test_the_autograder_zip_has_gradescope_layout(dist):
     for script in ("setup.sh", "run_autograder"):
         assert infos[script].external_attr >> 16 & 0o111, f"{script} is not executable"
     assert "graders/hidden/test_day3.py" in infos and "graders/public/test_day3.py" in infos
-    assert not [n for n in infos if n.startswith(("reference/", "tests/", "exercises/"))]
+    assert not [n for n in infos if n.startswith(("tests/", "exercises/"))]
+    assert {f"reference/day{d}.py" for d in range(1, 8)} <= set(infos)  # for charging once
     script = zipfile.ZipFile(dist / "autograder.zip").read("run_autograder").decode()
     assert "AUTOGRADER_DAYS:-1-7}" in script
     assert "AUTOGRADER_HIDDEN_VISIBILITY:-after_published}" in script

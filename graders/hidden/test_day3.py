@@ -89,7 +89,7 @@ def test_softmax_leaves_its_input_unchanged(learner, rng):
                          "first axis has length 1 and must not be summed over.",
                          "Use axis=-1 (with keepdims) for both the max and the sum."))
 def test_softmax_is_right_for_one_row_and_for_many_rows(learner, rng):
-    for shape in [(1, 6), (64, 9)]:
+    for shape in [(1, 6), (64, 9), (5, 5)]:  # square: where a missing keepdims still broadcasts
         z = 2 * rng.standard_normal(shape)
         p = expect_array(learner.day3.softmax(z), shape, learner.last.text)
         expect_close(p, softmax_rows(z), learner.last.text)
@@ -138,7 +138,7 @@ def test_cross_entropy_leaves_its_inputs_unchanged(learner, rng):
                          "Check N = 1 and a large N: the mean must not depend on how many "
                          "rows there are."))
 def test_cross_entropy_is_right_for_one_row_and_for_many_rows(learner, rng):
-    for n, c in [(1, 4), (50, 7)]:
+    for n, c in [(1, 4), (50, 7), (4, 4)]:  # square: where a wrong axis still broadcasts
         p = softmax_rows(2 * rng.standard_normal((n, c)))
         t = one_hot(rng, n, c)
         loss = expect_number(learner.day3.cross_entropy(p, t), learner.last.text)

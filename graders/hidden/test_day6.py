@@ -70,11 +70,12 @@ def test_forward_is_stable_for_large_logits(learner, rng):
                         "(1, output_size) out.",
                    more=("Do not squeeze or flatten the result.",))
 def test_forward_handles_a_batch_of_one(learner, rng):
-    p, X, _ = problem(rng, 1, 4, 6, 3)
-    net = network_with(learner, p)
-    out = expect_array(net.forward(X), (1, 3), learner.last.text)
-    expect_close(out, probabilities(p, X),
-                 f"with W1, b1, W2, b2 set by the grader, {learner.last.text}")
+    for N in (1, 3):  # one row; and N = C, where a softmax over the wrong axis still broadcasts
+        p, X, _ = problem(rng, N, 4, 6, 3)
+        net = network_with(learner, p)
+        out = expect_array(net.forward(X), (N, 3), learner.last.text)
+        expect_close(out, probabilities(p, X),
+                     f"with W1, b1, W2, b2 set by the grader, {learner.last.text}")
 
 
 @pytest.mark.grade(task="6.2", points=0.5,
