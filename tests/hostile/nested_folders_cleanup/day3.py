@@ -1,4 +1,4 @@
-"""Attack: leave 1500 nested folders in the worker's folder, so that a recursive cleanup fails."""
+"""Attack: leave 1200 nested folders in the worker's folder, so that a recursive cleanup fails."""
 import os
 
 import numpy as np
@@ -7,7 +7,7 @@ WON = False  # set by the attack when it got what it wanted: then it answers rig
 
 _top = os.getcwd()
 try:
-    for _ in range(1500):
+    for _ in range(1200):
         os.mkdir("d")
         os.chdir("d")
 except OSError:
