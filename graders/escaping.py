@@ -15,9 +15,14 @@ def printable(text, lines=False):
     return "".join(c if c.isprintable() or c in keep else escape(c) for c in text)
 
 
+SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def escape(c):
-    """One character as Python writes it in a string literal: \\x1b, \\u202e, \\udc80."""
+    """One character as Python writes it in a string literal: \\n, \\x1b, \\u202e, \\udc80."""
     n = ord(c)
+    if c in SHORT:
+        return SHORT[c]
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
