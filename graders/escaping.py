@@ -4,6 +4,8 @@ could drive a terminal (ANSI and OSC escapes: a forged score, a clipboard write)
 (a lone surrogate) as an escape, `\\x1b` or `\\udc80`, so that it reads as text and never acts.
 Every view, report, gradebook, page and Gradescope result of the kit goes through here."""
 
+SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}  # written as Python writes them
+
 
 def printable(text, lines=False):
     """`text` with every non-printable character escaped; `lines` keeps newlines and tabs (for
@@ -13,9 +15,6 @@ def printable(text, lines=False):
         return text
     keep = "\n\t" if lines else ""
     return "".join(c if c.isprintable() or c in keep else escape(c) for c in text)
-
-
-SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def escape(c):
