@@ -204,10 +204,18 @@ def test_gradescope_never_follows_a_link_in_an_upload_and_says_so(tmp_path):
     (uploaded / "day2.py").symlink_to(REFERENCE / "day2.py")
     (uploaded / "notes").mkdir()
     (uploaded / "notes" / "day3.py").symlink_to("/etc/passwd")
-    found, links = gradescope.gather(uploaded, tmp_path / "copied")
-    assert found == {"day1.py": "day1.py"}
+    deep = uploaded / "deep"
+    for _ in range(1100):  # folders nested past Python's recursion limit
+        deep /= "d"
+        deep.mkdir(parents=True)
+    (deep / "day4.py").write_text("x = 4\n")
+    try:
+        found, links = gradescope.gather(uploaded, tmp_path / "copied")
+    finally:  # pytest's own cleanup of tmp_path recurses: remove the deep folders here
+        subprocess.run(["rm", "-rf", uploaded / "deep"], check=True)
+    assert found == {"day1.py": "day1.py", "day4.py": "deep" + "/d" * 1100 + "/day4.py"}
     assert links == ["day2.py", "notes/day3.py", "week1"]
-    assert sorted(p.name for p in (tmp_path / "copied").iterdir()) == ["day1.py"]
+    assert sorted(p.name for p in (tmp_path / "copied").iterdir()) == ["day1.py", "day4.py"]
     report = {"day": 2, "score": 0, "max_score": 19, "status": "ungradable", "message": "",
               "tests": []}
     output = gradescope.build([report], found, "hidden", 1.0, 7, links)["output"]
