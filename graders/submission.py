@@ -23,7 +23,6 @@ class Submission:
     folder: Path
     day: int
     files: dict  # {"day3.py": bytes} for every day file of the folder
-    refused: dict  # {"day3.py": why it cannot be read}: a link, not a file, too large
     blocked: Failure | None  # the day cannot be graded, and why
     modules: set  # top-level names of every module the graded files import
 
@@ -41,7 +40,7 @@ def read(folder, day):
     folder = Path(folder)
     files, refused = scan(folder)
     blocked, modules = precheck(files, refused, folder, day)
-    return Submission(folder, day, files, refused, blocked, modules)
+    return Submission(folder, day, files, blocked, modules)
 
 
 def read_files(folder):
