@@ -7,8 +7,8 @@ its options (`add_arguments`) and runs it (`run`).
 import sys
 from pathlib import Path
 
-from graders import (classroom, cli, crossday, engine, gradescope, hints, package, progress,
-                     render, watch)
+from graders import (classroom, cli, crossday, engine, escaping, gradescope, hints, package,
+                     progress, render, watch)
 
 
 def add_arguments(parser, name):
@@ -18,6 +18,10 @@ def add_arguments(parser, name):
     parser.add_argument("--out", default="reports", help="folder for the JSON reports")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: random)")
     parser.add_argument("--strict", action="store_true", help="exit 1 unless the score is full")
+    parser.add_argument("--raw", action="store_true",
+                        help="also write dayN.raw.json, pytest's own output with the grader's "
+                             "tracebacks and hidden checks' expected values: for debugging the "
+                             "kit, never for learners")
     cli.add_sandbox(parser)
 
 
@@ -31,9 +35,9 @@ def grade(args, parser):
     full = True
     for day in days:
         try:
-            result = crossday.grade(day, folder, args.out, args.seed, sandbox)
+            result = crossday.grade(day, folder, args.out, args.seed, sandbox, keep_raw=args.raw)
         except engine.GradingError as exc:
-            print(f"graders: {exc}", file=sys.stderr)
+            print(escaping.printable(f"graders: {exc}", lines=True), file=sys.stderr)
             return 3
         print(render.day(result, Path(args.out) / f"day{day}.json", engine.STUDENT_KIT))
         print()

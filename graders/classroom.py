@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from graders import (cli, crossday, engine, gradebook, intake, limits, processes, render,
+from graders import (cli, crossday, engine, escaping, gradebook, intake, limits, processes, render,
                      submission)
 
 KIT = Path(__file__).resolve().parents[1]
@@ -69,8 +69,8 @@ def run(args, parser):
     print(f"Gradebook: {out / 'gradebook.csv'}\nSummary: {out / 'summary.html'}")
     errors = [p for p in summary["problems"] if p["status"] == "error"]
     if errors:
-        print(f"graders: the kit could not grade {len(errors)} learner-day(s), e.g. "
-              f"{render.printable(errors[0]['learner'])}: {errors[0]['message']}",
+        print(escaping.printable(f"graders: the kit could not grade {len(errors)} learner-day(s), "
+                                 f"e.g. {errors[0]['learner']}: {errors[0]['message']}"),
               file=sys.stderr)
         return 3
     return 0
@@ -162,7 +162,7 @@ class Batch:
                 proc = self.procs[name] = subprocess.Popen(
                     cmd, cwd=KIT, env=ENV, stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL, stderr=err)
-                self.running.append(render.printable(name))
+                self.running.append(escaping.printable(name))
                 self.bar.update(self.task, description=", ".join(self.running))
             try:
                 proc.wait(timeout=self.args.budget)
@@ -173,7 +173,7 @@ class Batch:
                 code = None
             with self.lock:
                 del self.procs[name]
-                self.running.remove(render.printable(name))
+                self.running.remove(escaping.printable(name))
                 self.bar.update(self.task, description=", ".join(self.running))
             err.seek(0)
             last = (err.read().strip().splitlines() or [""])[-1]
@@ -247,7 +247,7 @@ def line_of(name, result):
     notes = [f"day{d} {r['status']}" for d, r in rows.items() if r["status"] in gradebook.PROBLEMS]
     if result["action"] == "refused":
         notes = [next(iter(rows.values()))["message"]]
-    return render.printable(f"{result['action']:<8} {name}  {total} points  {'; '.join(notes)}")
+    return escaping.printable(f"{result['action']:<8} {name}  {total} points  {'; '.join(notes)}")
 
 
 def time_left(task):
@@ -265,7 +265,7 @@ def grade_learner(argv):
             crossday.grade(day, folder, out, seed_of(folder, day, int(course))[1], sandbox,
                            batch=True, reference=True)
         except engine.GradingError as exc:
-            print(f"graders: {exc}", file=sys.stderr)
+            print(escaping.printable(f"graders: {exc}"), file=sys.stderr)
             return 3
     return 0
 

@@ -14,11 +14,12 @@ from graders import engine, report, submission
 REFERENCE = engine.HERE.parent / "reference"
 
 
-def grade(day, folder, out, seed=None, sandbox="process", batch=False, reference=False):
+def grade(day, folder, out, seed=None, sandbox="process", batch=False, reference=False,
+          keep_raw=False):
     """engine.grade, then the earlier days' share of the failures: named for a learner, or
     (`reference`: a class, Gradescope) charged on the earlier day only."""
     seed = engine.new_seed() if seed is None else seed
-    result = engine.grade(day, folder, out, seed, sandbox, batch)
+    result = engine.grade(day, folder, out, seed, sandbox, batch, keep_raw=keep_raw)
     if result["status"] in ("passed", "not_started", *report.BLOCKING):
         return result
     if reference:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import limits, report, submission
+from graders import escaping, limits, report, submission
 from graders.plugin import Grading
 
 HERE = Path(__file__).resolve().parent
@@ -60,11 +60,13 @@ def manifest():
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def grade(day, folder, out, seed=None, sandbox="process", batch=False):
+def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=False):
     """Run the checks of `day` on the folder `folder`; write and return OUT/dayN.json.
 
     `sandbox` is bwrap, process, or none (in-process: for measurement only). `batch` (a class,
-    Gradescope): no pictures, one worker at a time.
+    Gradescope): no pictures, one worker at a time. `keep_raw` also writes OUT/dayN.raw.json,
+    pytest-json-report's own output: the grader's tracebacks and the full messages of hidden
+    checks, expected values included (for debugging the kit, never for a learner).
     """
     seed = new_seed() if seed is None else seed
     if not test_files(day):
@@ -100,7 +102,8 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False):
                           kit_version=kit_version())
     out = Path(out)
     write_json(out / f"day{day}.json", result)
-    write_json(out / f"day{day}.raw.json", raw.report)
+    if keep_raw:
+        write_json(out / f"day{day}.raw.json", raw.report)
     return result
 
 
@@ -114,10 +117,23 @@ def load_report(path):
 
 
 def write_json(path, data):
-    """Write JSON atomically: a reader sees the old file or the new one, never half of one."""
+    """Write JSON atomically, every string printable (learner text escaped)."""
+    write_file(path, json.dumps(escaping.clean(data), indent=2) + "\n")
+
+
+def write_file(path, data):
+    """Write bytes, or text as UTF-8, atomically: a reader sees the old file or the new one,
+    never half of one (and a failure leaves the old one)."""
+    if isinstance(data, str):  # text comes escaped; a lone surrogate left is written escaped
+        data = data.encode("utf-8", errors="backslashreplace")
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        f.write(json.dumps(data, indent=2) + "\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,12 +1,13 @@
 """A class's results on paper: the gradebook, the summary data, the summary page and chart."""
 import csv
 import html
-import json
+import io
 import statistics
 
-from graders import render, report
+from graders import engine, escaping, render, report
 
 OUTPUTS = ("gradebook.csv", "summary.json", "summary.html", "summary.png")
+FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width
 PROBLEMS = ("ungradable", "timeout", "policy_violation", "error")
 
 
@@ -52,29 +53,32 @@ def summarize(results, days, course_seed=None, kit_version=report.KIT_VERSION):
 
 
 def write_outputs(out, summary):
-    """gradebook.csv, summary.json, summary.png and summary.html in `out`."""
+    """gradebook.csv, summary.json, summary.png and summary.html in `out`, each written
+    whole or not at all."""
     days = summary["days"]
-    with open(out / "gradebook.csv", "w", newline="") as f:
-        book = csv.writer(f)
-        book.writerow(["learner", *(f"day{d}" for d in days), "total",
-                       *(f"day{d}_status" for d in days), *(f"day{d}_seed" for d in days)])
-        for name, learner in summary["learners"].items():
-            rows = [learner["days"][str(d)] for d in days]
-            book.writerow([cell(name), *(render.points(r["score"]) for r in rows),
-                           render.points(learner["total"]), *(r["status"] for r in rows),
-                           *("" if r.get("seed") is None else r["seed"] for r in rows)])
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    chart(out / "summary.png", summary["per_day"])
-    (out / "summary.html").write_text(page(summary))
+    f = io.StringIO()
+    book = csv.writer(f)
+    book.writerow(["learner", *(f"day{d}" for d in days), "total",
+                   *(f"day{d}_status" for d in days), *(f"day{d}_seed" for d in days)])
+    for name, learner in summary["learners"].items():
+        rows = [learner["days"][str(d)] for d in days]
+        book.writerow([cell(name), *(render.points(r["score"]) for r in rows),
+                       render.points(learner["total"]), *(cell(r["status"]) for r in rows),
+                       *("" if r.get("seed") is None else r["seed"] for r in rows)])
+    engine.write_file(out / "gradebook.csv", f.getvalue())
+    engine.write_json(out / "summary.json", summary)
+    engine.write_file(out / "summary.png", chart(summary["per_day"]))
+    engine.write_file(out / "summary.html", page(summary))
 
 
 def cell(text):
-    """A learner id for a spreadsheet: never read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Learner text for a spreadsheet: escaped, and never read as a formula."""
+    text = escaping.printable(text)
+    return "'" + text if text.startswith(FORMULA) else text
 
 
-def chart(path, per_day):
-    """The score distribution of every day (percent of the day's maximum) as a PNG."""
+def chart(per_day):
+    """The score distribution of every day (percent of the day's maximum): PNG bytes."""
     import numpy as np
     from matplotlib.figure import Figure  # no pyplot: the Agg canvas, no display needed
     fig = Figure(figsize=(2 + 1.1 * len(per_day), 3.6), layout="constrained")
@@ -91,7 +95,9 @@ def chart(path, per_day):
     ax.set_ylim(-5, 105)
     ax.set_ylabel("score (% of the day's points)")
     ax.set_title("Scores per day")
-    fig.savefig(path, dpi=100)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100)
+    return png.getvalue()
 
 
 def page(summary):
@@ -137,5 +143,6 @@ the folder named after them.</p>
 
 
 def tr(*cells):
-    """One HTML table row; every cell is escaped."""
-    return "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>\n"
+    """One HTML table row; every cell is escaped (HTML, and characters no page should hold)."""
+    return "<tr>" + "".join(f"<td>{html.escape(escaping.printable(c, lines=True))}</td>"
+                            for c in cells) + "</tr>\n"

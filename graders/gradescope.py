@@ -1,5 +1,4 @@
 """`gradescope`: grade ROOT/submission with every check, write ROOT/results/results.json."""
-import json
 import os
 import shutil
 import sys
@@ -7,7 +6,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graders import cli, crossday, engine, report, submission
+from graders import cli, crossday, engine, escaping, report, submission
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 WHEN = {"hidden": "are shown to your instructor only",
@@ -50,7 +49,7 @@ def run(args, parser):
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         folder = Path(tmp) / "submission"
-        found = gather(root / "submission", folder)
+        found, links = gather(root / "submission", folder)
         files = submission.read_files(folder)
         try:
             reports = [crossday.grade(day, folder, Path(tmp) / "reports",
@@ -62,9 +61,9 @@ def run(args, parser):
                          "output": "The autograder could not run. This is not your fault: "
                                    "please tell your instructor.",
                          "stdout_visibility": "hidden", "tests": []})
-            print(f"graders: {exc}", file=sys.stderr)
+            print(escaping.printable(f"graders: {exc}"), file=sys.stderr)
             return 3
-    results = build(reports, found, args.hidden_visibility, time.monotonic() - start, seed)
+    results = build(reports, found, args.hidden_visibility, time.monotonic() - start, seed, links)
     write(root, results)
     print(results["output"])  # Gradescope's stdout, which only the instructor sees
     return 0
@@ -72,29 +71,45 @@ def run(args, parser):
 
 def gather(uploaded, dest):
     """Copy the uploaded dayN.py files, at the top or in folders, side by side into `dest`.
+    Links, to files or folders, are never followed.
 
-    Returns {file name: where it was found}; the shallowest copy of a name wins.
+    Returns ({file name: where it was found}, [the links met]); the shallowest copy of a name
+    wins.
     """
     dest.mkdir()
     names = {f"day{d}.py" for d in engine.DAYS}
+    todo, candidates, links = [Path()], [], []
+    while todo:  # no recursion: any depth of folders
+        inside = todo.pop()
+        try:
+            with os.scandir(uploaded / inside) as entries:
+                for e in entries:
+                    if e.is_symlink():
+                        links.append((inside / e.name).as_posix())
+                    elif e.is_dir() and not e.name.startswith((".", "__")):  # __MACOSX, .git
+                        todo.append(inside / e.name)
+                    elif e.name in names and e.is_file():
+                        candidates.append(inside / e.name)
+        except OSError:  # unreadable, or a path too long for the system
+            continue
     found = {}
-    for path in sorted(uploaded.rglob("day*.py"), key=lambda p: (len(p.parts), str(p))):
-        inside = path.relative_to(uploaded).parts[:-1]
-        if (path.name in names and path.name not in found and path.is_file()
-                and not path.is_symlink()
-                and not any(p.startswith((".", "__")) for p in inside)):  # __MACOSX, .git
-            found[path.name] = path.relative_to(uploaded).as_posix()
-            shutil.copy(path, dest / path.name)
-    return found
+    for path in sorted(candidates, key=lambda p: (len(p.parts), str(p))):
+        if path.name not in found:
+            found[path.name] = path.as_posix()
+            shutil.copyfile(uploaded / path, dest / path.name, follow_symlinks=False)
+    return found, sorted(links)
 
 
-def build(reports, found, hidden_visibility, seconds, seed):
-    """Gradescope's results.json from the kit's day reports."""
+def build(reports, found, hidden_visibility, seconds, seed, links=()):
+    """Gradescope's results.json from the kit's day reports (learner text escaped)."""
     tests = [entry(r, t, number, hidden_visibility)
              for r in reports for t, number in numbered(r["tests"])]
     tests.sort(key=lambda t: [int(n) for n in t["number"].split(".") if n.isdigit()])
     lines = [day_line(r, found) for r in reports]
     missing = [f"day{r['day']}.py" for r in reports if f"day{r['day']}.py" not in found]
+    if links:
+        lines += ["", f"Not graded, because links are never followed: {', '.join(links)}. "
+                      "Upload the files themselves."]
     if missing:
         lines += ["", f"Not uploaded: {', '.join(missing)} (0 points each). Upload your "
                       "dayN.py files at the top level or together in one folder."]
@@ -104,9 +119,10 @@ def build(reports, found, hidden_visibility, seconds, seed):
                       f"{WHEN[hidden_visibility]}."]
     score = round(sum(t["score"] for t in tests), 4)
     total = round(sum(t["max_score"] for t in tests), 4)
-    return {"score": score, "execution_time": round(seconds),
-            "output": "\n".join([f"Score: {score:g}/{total:g} (course seed {seed})", *lines]),
-            "stdout_visibility": "hidden", "tests": tests}
+    return escaping.clean({
+        "score": score, "execution_time": round(seconds),
+        "output": "\n".join([f"Score: {score:g}/{total:g} (course seed {seed})", *lines]),
+        "stdout_visibility": "hidden", "tests": tests})
 
 
 def numbered(tests):
@@ -140,7 +156,5 @@ def day_line(r, found):
 
 
 def write(root, results):
-    """ROOT/results/results.json."""
-    folder = root / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    """ROOT/results/results.json, atomically."""
+    engine.write_json(root / "results" / "results.json", results)

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from graders import cli, render, report
+from graders import cli, escaping, render, report
 
 STATE = "hints.json"  # in the reports folder: {"day3/test_name": the last tier shown}
 
@@ -37,12 +37,12 @@ def run(args, parser):
         parser.error(f"no report of Day {day} in {out}/: run `make grade DAY={day}` first")
     check = render.first_failing(result)
     if result["status"] in report.BLOCKING:
-        print(f"Day {day} could not be graded ({result['status']}): {result['message']}\n"
-              f"Fix that first, then run `make grade DAY={day}` again.")
+        say(f"Day {day} could not be graded ({result['status']}): {result['message']}\n"
+            f"Fix that first, then run `make grade DAY={day}` again.")
         return 0
     if check is None:
-        print(f"Day {day}: every check passed ({result['score']}/{result['max_score']}). "
-              "No hint needed!")
+        say(f"Day {day}: every check passed ({result['score']}/{result['max_score']}). "
+            "No hint needed!")
         return 0
     levels = tiers(check)
     state = load_state(out / STATE)
@@ -50,17 +50,21 @@ def run(args, parser):
     shown = min(int(state.get(key, 1)) + 1, len(levels))  # tier 1 came with the failure
     state[key] = shown
     (out / STATE).write_text(json.dumps(state, indent=2) + "\n")
-    print(f"Day {day}, first failing check: {render.check_line(check)[2:]}")
-    print(render.indent(check["message"]))
-    print()
-    for n in range(1, shown + 1):
-        print(f"Hint {n} of {len(levels)}: {levels[n - 1]}")
-    print()
+    lines = [f"Day {day}, first failing check: {render.check_line(check)[2:]}",
+             render.indent(check["message"]), ""]
+    lines += [f"Hint {n} of {len(levels)}: {levels[n - 1]}" for n in range(1, shown + 1)]
+    lines.append("")
     if shown < len(levels):
-        print(f"Run `make hint DAY={day}` again for hint {shown + 1} of {len(levels)}.")
+        lines.append(f"Run `make hint DAY={day}` again for hint {shown + 1} of {len(levels)}.")
     else:
-        print(f"That is the last hint for this check. Still stuck? Re-read "
-              f"{report.task_title(check['task'])} in day{day}.py (its docstring and TODO) and "
-              "the day's reading, print the shapes of your arrays, try a tiny input you can "
-              "check by hand, or ask for help.")
+        lines.append(f"That is the last hint for this check. Still stuck? Re-read "
+                     f"{report.task_title(check['task'])} in day{day}.py (its docstring and "
+                     "TODO) and the day's reading, print the shapes of your arrays, try a tiny "
+                     "input you can check by hand, or ask for help.")
+    say("\n".join(lines))
     return 0
+
+
+def say(text):
+    """Print text from a report, learner text escaped."""
+    print(escaping.printable(text, lines=True))

@@ -1,12 +1,13 @@
 """A class's submissions as they arrive: one folder or .zip per learner. Zips are checked
-before anything is unpacked; a hostile or broken one is refused with the reason."""
+before anything is unpacked; a hostile or broken one, or a link, is refused with the reason."""
+import os
 import re
 import sys
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from graders import limits, render
+from graders import escaping, limits
 
 DAY_FILE = re.compile(r"day[1-7]\.py")
 
@@ -16,17 +17,19 @@ class Refused(Exception):
 
 
 def find_learners(root, out):
-    """{learner id: [its entries]} for the folders and .zip files of `root`, in name order."""
+    """{learner id: [its entries]} for the folders, .zip files and links of `root`, in name
+    order."""
     found = {}
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.resolve() == out:
             continue
-        if entry.is_dir():
+        zipped = entry.suffix.lower() == ".zip"
+        if entry.is_dir() and not entry.is_symlink():
             found.setdefault(entry.name, []).append(entry)
-        elif entry.suffix.lower() == ".zip":
-            found.setdefault(entry.stem, []).append(entry)
+        elif zipped or entry.is_symlink():  # folder_of refuses a link, naming it
+            found.setdefault(entry.stem if zipped else entry.name, []).append(entry)
         else:
-            print(f"graders: ignored {render.printable(entry.name)}: not a folder or a .zip",
+            print(f"graders: ignored {escaping.printable(entry.name)}: not a folder or a .zip",
                   file=sys.stderr)
     return found
 
@@ -90,6 +93,9 @@ def folder_of(name, entries, work, taken=()):
         raise Refused(f"{' and '.join(e.name for e in entries)} are both named "
                       f"{name!r}: keep one")
     entry = entries[0]
+    if entry.is_symlink():
+        raise Refused(f"{entry.name} is a link (to {os.readlink(entry)[:200]}): links are not "
+                      "graded; put the learner's folder or zip itself here")
     if entry.is_dir():
         return entry.resolve()
     dest = Path(tempfile.mkdtemp(dir=work)) / "submission"

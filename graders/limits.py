@@ -28,3 +28,6 @@ LEARNER_BUDGET_S = 300       # all days of one learner in grade-class
 ZIP_UNPACKED_BYTES = 50 << 20
 ZIP_RATIO = 100              # unpacked / packed size of one entry beyond which it is a bomb
 ZIP_ENTRIES = 2000
+
+# A learner's files.
+DAY_FILE_BYTES = 256 << 10   # a day file larger than this is not read (ungradable)

@@ -2,7 +2,7 @@
 import json
 import sys
 
-from graders import render, report
+from graders import escaping, render, report
 from graders.submission import DAYS
 
 
@@ -17,7 +17,7 @@ def rows(out):
             found.append((f"Day {day}", "-", "not graded", f"make grade DAY={day}"))
             continue
         nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
-        found.append((f"Day {day}", score, r.get("status", "?"), nxt))
+        found.append((f"Day {day}", score, escaping.printable(r.get("status", "?")), nxt))
     return found
 
 

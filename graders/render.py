@@ -1,18 +1,14 @@
-"""What the kit shows on a terminal: one module, so every command words a check the same way."""
+"""What the kit shows on a terminal: one module, so every command words a check the same way.
+Every view comes out through `escaping.printable`: learner text never drives the terminal."""
 import re
 from pathlib import Path
 
-from graders import pictures, report
+from graders import escaping, pictures, report, submission
 
 
 def points(x):
     """20.0 -> 20; 20.5 -> 20.5."""
     return int(x) if float(x).is_integer() else round(x, 2)
-
-
-def printable(text):
-    """Learner-controlled text made safe for a terminal."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def indent(text, pad="    "):
@@ -62,17 +58,16 @@ def day(result, path, student_kit=False):
     if student_kit:  # hidden checks exist only when the instructor grades
         lines.append("When your instructor grades this day, hidden checks of the same functions "
                      "run too.")
-    return "\n".join(lines)
+    return escaping.printable("\n".join(lines), lines=True)
 
 
 def first_todo(folder, n):
     """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
     path = Path(folder) / f"day{n}.py"
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return f"{path} is missing."
-    for number, line in enumerate(lines, 1):
+    data, why = submission.read_day(path)  # never through a link, never a huge file
+    if data is None:
+        return why or f"{path} is missing."
+    for number, line in enumerate(data.decode(errors="replace").splitlines(), 1):
         if re.search(r"#\s*TODO\(", line):
             return f"{path} line {number}: {line.strip()}"
     return f"{path}: no TODO left; look for a `raise NotImplementedError`."
@@ -81,4 +76,5 @@ def first_todo(folder, n):
 def progress(rows):
     """A plain-text table of (day, score, status, next) rows."""
     rows = [("Day", "Score", "Status", "Next")] + rows
-    return "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)
+    table = "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)
+    return escaping.printable(table, lines=True)

@@ -1,6 +1,8 @@
 """Pure functions that build the kit's report (SPEC section 6) from pytest-json-report data."""
 import re
 
+from graders import escaping
+
 KIT_VERSION = "0.1.0"
 TASKS = {
     "1.1": "sigmoid", "1.2": "neuron", "1.3": "AND gate", "1.4": "XOR (stretch)",
@@ -63,7 +65,8 @@ def test_entry(raw):
     verdict = meta.get("status")
     status = test_status(raw, verdict)
     hidden = meta.get("visibility") == "hidden"
-    message = "" if status == "passed" else test_message(raw, meta, status, name, hidden)
+    message = "" if status == "passed" else \
+        escaping.printable(test_message(raw, meta, status, name, hidden), lines=True)
     points = meta.get("points", 0)
     return {
         "name": name,

@@ -1,13 +1,16 @@
 """A learner's submission as the grader sees it: the day files, read once; their hashes; the
 modules they import; and what keeps a day from being graded (a missing, unparsable or
-forbidden file)."""
+forbidden file, a link, a file too large)."""
 import ast
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders import policy
+from graders import escaping, limits, policy
 from graders.failures import Failure, PolicyViolation, Ungradable
 
 DAYS = range(1, 8)
@@ -35,19 +38,54 @@ class Submission:
 def read(folder, day):
     """The Submission of `day` in `folder`."""
     folder = Path(folder)
-    files = read_files(folder)
-    blocked, modules = precheck(files, folder, day)
+    files, refused = scan(folder)
+    blocked, modules = precheck(files, refused, folder, day)
     return Submission(folder, day, files, blocked, modules)
 
 
 def read_files(folder):
-    """{"dayN.py": bytes} of the day files in `folder` (regular files only)."""
-    found = {}
+    """{"dayN.py": bytes} of the day files of `folder` that can be read (see `scan`)."""
+    return scan(folder)[0]
+
+
+def scan(folder):
+    """({"dayN.py": bytes}, {"dayN.py": why not}) of the day files in `folder`."""
+    files, refused = {}, {}
     for n in DAYS:
-        path = Path(folder) / f"day{n}.py"
-        if path.is_file() and not path.is_symlink():
-            found[path.name] = path.read_bytes()
-    return found
+        data, why = read_day(Path(folder) / f"day{n}.py")
+        if data is not None:
+            files[f"day{n}.py"] = data
+        elif why:
+            refused[f"day{n}.py"] = why
+    return files, refused
+
+
+def read_day(path):
+    """(bytes, None) of a day file, (None, None) when it is missing, (None, why) when it is
+    not read: a link (never followed), not a regular file, or larger than the limit."""
+    name = path.name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            return None, f"{name} cannot be read ({exc.strerror})."
+        try:
+            target = f" (to {escaping.printable(os.readlink(path))[:200]})"
+        except OSError:
+            target = ""
+        return None, (f"{name} is a link{target}: links are not graded; copy the file itself "
+                      "into the folder.")
+    with open(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{name} is not a regular file: save your code as a plain file."
+        data = f.read(limits.DAY_FILE_BYTES + 1)
+    if len(data) > limits.DAY_FILE_BYTES:
+        return None, (f"{name} is too large to grade ({max(info.st_size, len(data)) >> 10} KiB; "
+                      f"a day file may be at most {limits.DAY_FILE_BYTES >> 10} KiB).")
+    return data, None
 
 
 def digest(files, day):
@@ -56,28 +94,44 @@ def digest(files, day):
             for k in range(1, day + 1) if f"day{k}.py" in files}
 
 
-def precheck(files, folder, day):
-    """(failure or None, modules imported): missing, unparsable or forbidden files among day N
-    and the siblings it imports, and every module those files import."""
+def precheck(files, refused, folder, day):
+    """(failure or None, modules imported): missing, unreadable, unparsable or forbidden files
+    among day N and the siblings it imports, and every module those files import."""
     todo, seen, modules = [f"day{day}"], set(), set()
     while todo:
         name = todo.pop()
         seen.add(name)
+        if f"{name}.py" in refused:
+            why = refused[f"{name}.py"]
+            return Ungradable(why if name == f"day{day}" else
+                              f"The day {day} file imports {name}, but {why}"), modules
         if f"{name}.py" not in files:
             who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
-            return Ungradable(f"{name}.py is missing from {folder}{who}."), modules
-        try:
-            tree = ast.parse(files[f"{name}.py"], filename=f"{name}.py")
-        except SyntaxError as exc:
-            return Ungradable(f"{name}.py does not parse: {exc.msg} (line {exc.lineno})."), modules
-        except ValueError as exc:  # e.g. null bytes
-            return Ungradable(f"{name}.py does not parse: {exc}."), modules
+            return Ungradable(f"{name}.py is missing from {escaping.printable(folder)}{who}."), \
+                modules
+        tree = parse(files[f"{name}.py"], f"{name}.py")
+        if isinstance(tree, Failure):
+            return tree, modules
         for line, module in policy.violations(tree):
             return PolicyViolation(f"{name}.py line {line} imports {module}: "
                                    f"{policy.RULE}."), modules
         modules |= imports(tree)
         todo += [m for m in modules if DAY_MODULE.fullmatch(m) and m not in seen]
     return None, modules
+
+
+def parse(source, name):
+    """The syntax tree of a day file, or Ungradable: whatever Python's parser raises on it (a
+    syntax error, null bytes, an expression nested too deeply for the parser's memory)."""
+    try:
+        return ast.parse(source, filename=name)
+    except SyntaxError as exc:
+        return Ungradable(f"{name} does not parse: {exc.msg} (line {exc.lineno}).")
+    except ValueError as exc:  # e.g. null bytes
+        return Ungradable(f"{name} does not parse: {exc}.")
+    except (MemoryError, RecursionError):
+        return Ungradable(f"{name} does not parse: an expression is nested too deeply for "
+                          "Python (split it into smaller steps).")
 
 
 def imports(tree):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from graders import cli, crossday, engine, render, report
+from graders import cli, crossday, engine, escaping, render, report, submission
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
 QUIET_MS = 300  # grade once the files have been quiet this long (editors save in bursts)
@@ -68,8 +68,9 @@ def grade(day, folder, out, seed, sandbox, stop):
 
 
 def show(result, day, folder):
-    """Clear the screen (on a terminal) and print the view of one grading."""
-    text = view(result, day, folder)
+    """Clear the screen (on a terminal) and print the view of one grading (learner text
+    escaped)."""
+    text = escaping.printable(view(result, day, folder), lines=True)
     if sys.stdout.isatty():
         print(CLEAR + text, flush=True)
     else:
@@ -113,8 +114,9 @@ def source_line(folder, message):
     found = re.search(r"(day[1-7]\.py)[^\n]*?\bline (\d+)", message)
     if not found:
         return []
+    data, _ = submission.read_day(folder / found[1])  # never through a link
     try:
-        text = (folder / found[1]).read_text(errors="replace").splitlines()[int(found[2]) - 1]
-    except (OSError, IndexError):
+        text = (data or b"").decode(errors="replace").splitlines()[int(found[2]) - 1]
+    except IndexError:
         return []
     return [f"    {found[1]} line {found[2]}:  {text.strip()}"]

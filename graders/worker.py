@@ -149,7 +149,7 @@ class Worker:
         code = proc.wait()
         processes.reap_orphans(spare=Worker.live)
         self.err.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        remove_tree(self.home)
         return code
 
     def close(self):
@@ -181,3 +181,36 @@ def crash_words(code):
     if code is not None and code < 0:
         return f"Your code crashed the Python process (signal {-code})."
     return f"Your code ended the Python process (exit code {code}) instead of returning."
+
+
+def remove_tree(top):
+    """Delete the worker's folder, however deep the learner nested it (shutil.rmtree recurses
+    and fails past ~1000 levels): depth first with one folder open at a time, never through a
+    link; whatever cannot be removed is left."""
+    names, flags, fd = [], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, None
+    try:
+        os.chmod(top, 0o700)  # a folder the learner made unreadable or read-only
+        fd = os.open(top, flags)
+        while True:
+            with os.scandir(fd) as entries:
+                sub = next((e.name for e in entries if e.is_dir(follow_symlinks=False)), None)
+            if sub is not None:  # go down
+                os.chmod(sub, 0o700, dir_fd=fd)
+                names.append(sub)
+                fd, parent = os.open(sub, flags, dir_fd=fd), fd
+                os.close(parent)
+                continue
+            with os.scandir(fd) as entries:
+                for name in [e.name for e in entries]:
+                    os.unlink(name, dir_fd=fd)
+            if not names:
+                break
+            fd, child = os.open("..", flags, dir_fd=fd), fd  # go up, remove the empty folder
+            os.close(child)
+            os.rmdir(names.pop(), dir_fd=fd)
+        os.close(fd)
+        fd = None
+        os.rmdir(top)
+    except OSError:
+        if fd is not None:
+            os.close(fd)

@@ -10,12 +10,15 @@ import pytest
 
 from conftest import EXERCISES, REFERENCE, compose, run_graders
 from graders import intake
+from test_outputs import EVIL, SHOWN, hidden_code_lines, leaks, raw_in_json, raw_text
 
 
 DAYS = (1, 2, 3)
 XSS = "<img src=x onerror=alert(1)>"  # a learner id that must come out escaped
 EXPECTED = {  # learner -> status of days 1-3
+    "escapes": ["ungradable", "passed", "passed"],
     "hangs": ["timeout"] * 3,
+    "linked": ["ungradable"] * 3,
     "mutant": ["passed", "passed", "partial"],
     "ref": ["passed"] * 3,
     "ref_zip": ["passed"] * 3,
@@ -54,6 +57,9 @@ def build_class(root):
     mutate(compose(root / "hangs"), 1, "    x = np.asarray(x, dtype=np.float64)\n",
            "    while True:\n        pass\n")
     zip_folder(REFERENCE, root / "ref_zip.zip")
+    (root / "linked").symlink_to(REFERENCE)  # a link to a folder that scores full marks
+    day1 = compose(root / "escapes") / "day1.py"  # learner text that drives a terminal
+    day1.write_text(day1.read_text() + f"\nraise RuntimeError({EVIL!r})\n")
     with zipfile.ZipFile(root / "zip_slip.zip", "w") as z:
         z.writestr("day1.py", "x = 1\n")
         z.writestr("../../escaped.py", "x = 1\n")
@@ -144,13 +150,12 @@ def test_hostile_zips_are_refused_with_a_clear_status(graded, learner, words):
 
 def test_a_second_run_skips_every_learner_and_force_regrades(graded):
     first, again, force = graded["mtimes"]
-    assert "Graded 0, skipped 6 (up to date), refused 2." in graded["runs"]["again"].stdout
+    assert "Graded 0, skipped 7 (up to date), refused 3." in graded["runs"]["again"].stdout
     assert again == first
-    assert "Graded 6, skipped 0" in graded["runs"]["force"].stdout
+    assert "Graded 7, skipped 0" in graded["runs"]["force"].stdout
     changed = {k for k in first if force.get(k) != first[k]}
-    assert changed == {f"{n}/day1.{s}" for n in ("mutant", "ref", "ref_zip", "stubs",
-                                                 "unparsable") for s in ("json", "raw.json")} \
-        | {"hangs/day1.timeout.json"}
+    assert changed == {f"{n}/day1.json" for n in ("escapes", "mutant", "ref", "ref_zip", "stubs",
+                                                  "unparsable")} | {"hangs/day1.timeout.json"}
 
 
 def test_the_summary_page_shows_the_chart_and_escapes_learner_text(graded):
@@ -160,6 +165,32 @@ def test_the_summary_page_shows_the_chart_and_escapes_learner_text(graded):
     assert (out / "summary.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "timeout" in page and "holds a link" in page
+
+
+def test_a_linked_learner_is_refused_naming_the_link(graded):
+    problems = [p for p in graded["summary"]["problems"] if p["learner"] == "linked"]
+    assert [p["status"] for p in problems] == ["ungradable"] * 3
+    assert f"linked is a link (to {REFERENCE}): links are not graded" in problems[0]["message"]
+    assert not (graded["out"] / "linked").exists()
+
+
+def test_learner_text_is_escaped_on_the_terminal_and_in_every_class_file(graded):
+    out = graded["out"]
+    problem = next(p for p in graded["summary"]["problems"] if p["learner"] == "escapes")
+    assert problem["status"] == "ungradable" and SHOWN in problem["message"]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert page.endswith("</html>\n") and SHOWN in page
+    for path in [p for p in out.rglob("*") if p.is_file() and p.suffix != ".png"]:
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")  # (the CSV's lines)
+        assert not (raw_in_json(text) if path.suffix == ".json" else raw_text(text)), path
+    for run in graded["runs"].values():
+        assert not raw_text(run.stdout + run.stderr)
+
+
+def test_no_class_file_holds_a_hidden_check_s_details(graded):
+    assert not list(graded["out"].rglob("*.raw.json"))
+    secrets = set().union(*(hidden_code_lines(d) for d in DAYS)) | {"hidden/test_day"}
+    assert not leaks(graded["out"], secrets)
 
 
 @pytest.mark.parametrize("args, words", [

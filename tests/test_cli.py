@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from conftest import EXERCISES, grade, run_graders
+from conftest import EXERCISES, REFERENCE, grade, run_graders
 from graders import policy
 
 
@@ -34,6 +34,10 @@ def test_strict_exits_1_unless_the_score_is_full(tmp_path):
      "RuntimeError: boom (day3.py line 2)"),
     ("missing_sibling", "from day2 import layer_forward\n", "day2.py is missing"),
     ("null_bytes", "x = 1\0\n", "does not parse"),
+    ("unary_minus_bomb", "x = " + "-" * 200_000 + "1\n", "nested too deeply"),  # MemoryError
+    ("deep_sum", "x = " + "1+" * 100_000 + "1\n", "nested too deeply"),  # RecursionError
+    ("too_large", "#" * (300 << 10), "day3.py is too large to grade (300 KiB; a day file may "
+                                     "be at most 256 KiB)"),
 ])
 def test_files_that_cannot_be_graded_are_ungradable(case, change, words, submission, tmp_path):
     folder = submission()
@@ -47,6 +51,21 @@ def test_files_that_cannot_be_graded_are_ungradable(case, change, words, submiss
     assert report["status"] == "ungradable" and report["score"] == 0
     assert words in report["message"], report["message"]
     assert report["tests"] and report["max_score"] > 0
+
+
+@pytest.mark.parametrize("name, words", [
+    ("day3.py", "day3.py is a link (to {target}): links are not graded; copy the file itself"),
+    ("day2.py", "The day 3 file imports day2, but day2.py is a link (to {target})"),
+])
+def test_a_linked_day_file_is_refused_naming_the_link(name, words, submission, tmp_path):
+    folder = submission()
+    target = REFERENCE / name  # a link to a file the learner should not have
+    (folder / name).unlink()
+    (folder / name).symlink_to(target)
+    report = grade(3, folder, tmp_path / "out")
+    assert report["status"] == "ungradable" and report["score"] == 0
+    assert words.format(target=target) in report["message"], report["message"]
+    assert name not in report["submission"]["files"]  # never read, so never hashed
 
 
 @pytest.mark.parametrize("day", range(1, 8))

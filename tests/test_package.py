@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
+from graders import gradescope
 
 
 HIDDEN = ROOT / "graders" / "hidden"
@@ -194,3 +195,30 @@ def test_a_broken_autograder_still_writes_results_and_exits_3(dist, tmp_path):
     results = json.loads((tmp_path / "results" / "results.json").read_text())
     jsonschema.validate(results, SCHEMA)
     assert results["score"] == 0 and "tell your instructor" in results["output"]
+
+
+def test_gradescope_never_follows_a_link_in_an_upload_and_says_so(tmp_path):
+    uploaded = tmp_path / "submission"
+    uploaded.mkdir()
+    (uploaded / "day1.py").write_text("x = 1\n")
+    (uploaded / "week1").symlink_to(REFERENCE)  # a linked folder holding every solution
+    (uploaded / "day2.py").symlink_to(REFERENCE / "day2.py")
+    (uploaded / "notes").mkdir()
+    (uploaded / "notes" / "day3.py").symlink_to("/etc/passwd")
+    deep = uploaded / "deep"
+    for _ in range(1100):  # folders nested past Python's recursion limit
+        deep /= "d"
+        deep.mkdir(parents=True)
+    (deep / "day4.py").write_text("x = 4\n")
+    try:
+        found, links = gradescope.gather(uploaded, tmp_path / "copied")
+    finally:  # pytest's own cleanup of tmp_path recurses: remove the deep folders here
+        subprocess.run(["rm", "-rf", uploaded / "deep"], check=True)
+    assert found == {"day1.py": "day1.py", "day4.py": "deep" + "/d" * 1100 + "/day4.py"}
+    assert links == ["day2.py", "notes/day3.py", "week1"]
+    assert sorted(p.name for p in (tmp_path / "copied").iterdir()) == ["day1.py", "day4.py"]
+    report = {"day": 2, "score": 0, "max_score": 19, "status": "ungradable", "message": "",
+              "tests": []}
+    output = gradescope.build([report], found, "hidden", 1.0, 7, links)["output"]
+    assert "links are never followed: day2.py, notes/day3.py, week1" in output
+    assert "day2.py was not uploaded" in output
