@@ -149,7 +149,7 @@ def entry(r, t, number, hidden_visibility):
 
 def day_line(r, found):
     """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
-    head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r['seed']})"
+    head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r.get('seed')})"
     if f"day{r['day']}.py" not in found:
         return f"{head} day{r['day']}.py was not uploaded."
     return f"{head} {r['message']}".rstrip()

@@ -96,7 +96,7 @@ def graded(tmp_path_factory):
     times = [mtimes(out)]
     runs["again"] = grade_class(subs, out, "--days", "1-3", "--budget", 15)
     times.append(mtimes(out))
-    runs["force"] = grade_class(subs, out, "--days", "1", "--budget", 5, "--force")
+    runs["force"] = grade_class(subs, out, "--days", "1", "--budget", 10, "--force")
     times.append(mtimes(out))
     return {"out": out, "runs": runs, "book": book, "summary": summary, "reports": reports,
             "mtimes": times}

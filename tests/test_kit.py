@@ -30,7 +30,7 @@ def test_untouched_stubs_score_zero_not_started(day, tmp_path):
     assert not crashed, "every check must fail with NotImplementedError on the stubs"
     assert all("NotImplementedError" in t["message"] or "None" in t["message"]
                for t in report["tests"])
-    assert report["duration_s"] < 5
+    assert report["duration_s"] < 15  # quickly, on a busy machine too (make bench times it)
     for t in report["tests"]:
         assert t["task"].startswith(f"{day}.") and len(t["hint"]) > 10, t["name"]
 

@@ -4,15 +4,12 @@ written whole or not at all, the worker's folder removed however deep."""
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
 import tomllib
 
-import pytest
-
-from conftest import ENV, EXERCISES, REFERENCE, ROOT, compose, run_graders
+from conftest import ENV, EXERCISES, ROOT, compose, run_graders
 from graders import gradebook, gradescope, watch, worker
 
 # Learner text that drives a terminal: erase the line, move up, forge a score, write the
