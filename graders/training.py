@@ -11,8 +11,8 @@ from graders.failures import Failure
 
 
 class Run:
-    """What the training gave: losses, the call's text and output, held-out probabilities and
-    labels, main()'s output; or the failure that stopped it."""
+    """What the training gave: losses, the call's text and output, the held-out scores (from
+    the trained weights) and labels, main()'s output; or the failure that stopped it."""
 
     def __init__(self, labels):
         self.error = self.forward_error = self.main_error = None
@@ -26,7 +26,7 @@ class Run:
         return self
 
     def predictions(self):
-        """The held-out probabilities, or the failure of forward raised again."""
+        """The held-out scores (argmax: the predicted digit), or why they cannot be read."""
         self.ok()
         if self.forward_error is not None:
             raise type(self.forward_error)(str(self.forward_error), self.forward_error.hidden)
@@ -72,8 +72,7 @@ def train_once(door, seed, out_dir):
         run.error = exc
     else:
         try:
-            run.probs = checks.expect_array(net.forward(X_test), (len(X_test), 10),
-                                            door.last.text)
+            run.probs = held_out_scores(net, X_test)
         except Failure as exc:
             run.forward_error = exc
     if run.probs is not None and out_dir:  # drawn while main() may still be training
@@ -87,6 +86,19 @@ def train_once(door, seed, out_dir):
     else:
         run_main(door, seed, run)
     return run
+
+
+def held_out_scores(net, X):
+    """The scores of the trained network on the held-out digits, computed by the grader from
+    its W1, b1, W2, b2 (the architecture is fixed), never by the learner's forward."""
+    p = {}
+    for name, shape in (("W1", (64, 64)), ("b1", (64,)), ("W2", (64, 10)), ("b2", (10,))):
+        v = getattr(net, name)
+        call = f"after training, net.{name}"
+        if len(shape) == 1 and type(v) is np.ndarray and v.size == shape[0]:
+            v = v.reshape(shape)  # a (1, H) or (H,) bias: its shape is the Day 6 checks' business
+        p[name] = checks.expect_array(v, shape, call)
+    return np.maximum(X @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
 
 
 def run_main(learner, seed, run):

@@ -25,6 +25,15 @@ class FuncRef:
 
 
 @dataclass(frozen=True)
+class Shared:
+    """An array argument in a file the grader wrote: the worker maps it, so the learner works
+    on the very bytes the grader reads back after the call (to see whether they changed)."""
+    path: str
+    dtype: str
+    shape: tuple
+
+
+@dataclass(frozen=True)
 class RngSpec:
     """A `np.random.Generator` built on the learner side from a seed."""
     seed: int
@@ -69,6 +78,8 @@ def _tree(v, blobs):
         return {"fn": [v.name, _tree(v.args, blobs), _tree(v.kwargs, blobs)]}
     if isinstance(v, RngSpec):
         return {"rng": v.seed}
+    if isinstance(v, Shared):
+        return {"shared": [v.path, v.dtype, list(v.shape)]}
     if type(v) is tuple:
         return {"tuple": [_tree(x, blobs) for x in v]}
     if type(v) is list:
@@ -96,6 +107,8 @@ def _value(t, blobs):
         return FuncRef(str(x[0]), _value(x[1], blobs), _value(x[2], blobs))
     if kind == "rng":
         return RngSpec(int(x))
+    if kind == "shared":
+        return Shared(str(x[0]), str(x[1]), tuple(int(n) for n in x[2]))
     if kind == "tuple":
         return tuple(_value(y, blobs) for y in x)
     return {k: _value(y, blobs) for k, y in x.items()}
