@@ -32,9 +32,8 @@ class Call:
 class Learner:
     """The submission as tests see it: `learner.dayN.name`, `learner.seed(s)`, `learner.last`."""
 
-    def __init__(self, transport, blocked=None, solo=False):
+    def __init__(self, transport, blocked=None):
         self._transport = transport
-        self._solo = solo  # no twin: one learner process at a time
         self._blocked = blocked  # a Failure raised by every request (policy, pre-check)
         self.last = Call()
         self.deadline = None  # time.monotonic() by which a call must return
@@ -50,15 +49,14 @@ class Learner:
         """Seed the learner side's global `np.random` (as `np.random.seed(seed)`)."""
         self._request("seed", None, int(seed), text=f"np.random.seed({seed})")
 
+    def stand_in(self, module, name, spec):
+        """Put `spec` (a funcs function, or a partial of one) in front of module.name on the
+        learner side: it is called as spec(the learner's function, *args, **kwargs)."""
+        self._request("stand_in", (module, name), export(spec), text=f"{module}.{name}")
+
     def probe(self, *args):
         """Send `args` across the door and run no learner code (to time the door itself)."""
         self._request("probe", None, [export(a) for a in args], text="moving the arguments")
-
-    def twin(self):
-        """Another Learner on a fresh process of the same submission, for work that runs
-        alongside (None where calls run in this process, or the door is blocked)."""
-        make = getattr(self._transport, "twin", None)
-        return Learner(make()) if make and not (self._blocked or self._solo) else None
 
     def close(self):
         """Stop the learner's process (and everything it started)."""

@@ -64,7 +64,7 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     """Run the checks of `day` on the folder `folder`; write and return OUT/dayN.json.
 
     `sandbox` is bwrap, process, or none (in-process: for measurement only). `batch` (a class,
-    Gradescope): no pictures, one worker at a time. `keep_raw` also writes OUT/dayN.raw.json,
+    Gradescope): no pictures. `keep_raw` also writes OUT/dayN.raw.json,
     pytest-json-report's own output: the grader's tracebacks and the full messages of hidden
     checks, expected values included (for debugging the kit, never for a learner).
     """

@@ -28,3 +28,19 @@ def grad_square(w):
 def grad_shifted_square(w):
     """The gradient of f(w) = (w - 3)^2: 2(w - 3)."""
     return 2 * (w - 3)
+
+
+def replay_training(real, model, X, y, *args, weights, printed, losses, **kwargs):
+    """Stands in for the learner's train while main() runs: a call with the defaults on a
+    network of the gate's size gets the gate's run of that same train (its weights, printed
+    lines and losses) instead of training a second time; any other call runs `real`."""
+    defaults = not args and set(kwargs) <= {"epochs", "print_every"} and \
+        kwargs.get("epochs", 1000) == 1000 and kwargs.get("print_every", 100) == 100
+    same_size = all(np.shape(getattr(model, name, None)) == np.shape(w)
+                    for name, w in weights.items())
+    if not (defaults and same_size):
+        return real(model, X, y, *args, **kwargs)
+    for name, w in weights.items():
+        setattr(model, name, np.array(w, dtype=float))
+    print(printed, end="")
+    return list(losses)

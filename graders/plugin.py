@@ -16,19 +16,18 @@ from graders.failures import Failure
 from graders.worker import InProcess, Worker
 
 GRADING = pytest.StashKey()
-TWINS = {7}  # days whose checks run learner code on a second process (main() beside the gate)
 
 
 class Grading:
     """One grading run: the submission, the seed, the sandbox mode, the reports folder, and
     the door to the learner's code. `batch` (a class, Gradescope) trades a learner's comfort
-    for throughput: no pictures, one worker at a time."""
+    for throughput: no pictures."""
 
     def __init__(self, submission, seed, mode, out, batch=False):
         self.submission, self.seed, self.mode, self.out, self.batch = \
             submission, seed, mode, out, batch
         self.transport = None if submission.blocked else self.start()
-        self.door = Learner(self.transport, submission.blocked, solo=batch)
+        self.door = Learner(self.transport, submission.blocked)
 
     def start(self):
         """The transport: a started worker (its Python and NumPy load while pytest starts),
@@ -38,8 +37,6 @@ class Grading:
             return InProcess(sub.folder)
         worker = Worker(sub.files, self.mode, data=sub.uses_sklearn, first=f"day{sub.day}")
         worker.start()
-        if not self.batch and sub.day in TWINS:
-            worker.spare = worker.twin()
         return worker
 
     def close(self):

@@ -40,18 +40,8 @@ class Worker:
         self.first = first  # the module to import as soon as the worker starts
         self.python = sandbox.python_paths(data)
         self.proc = None
-        self.spare = None
         self.generation = 0
         processes.become_subreaper()
-
-    def twin(self):
-        """A started worker like this one, for work that runs alongside (the spare, when one
-        was started early)."""
-        other, self.spare = self.spare, None
-        if other is None:
-            other = Worker(self.files, self.mode, self.data, self.first)
-            other.start()
-        return other
 
     # -- requests ---------------------------------------------------------------
     def request(self, op, target, *args, deadline=None):
@@ -180,9 +170,7 @@ class Worker:
         return code
 
     def close(self):
-        """Stop the worker and its spare."""
-        if self.spare:
-            self.spare.stop()
+        """Stop the worker and everything it started."""
         self.stop()
 
 
