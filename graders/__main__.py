@@ -4,6 +4,7 @@ grade, progress, watch, hint: a learner's loop. grade-class, student-kit, autogr
 gradescope: an instructor's. Each command lives in the module named in COMMANDS, which gives
 its options (`add_arguments`) and runs it (`run`).
 """
+import os
 import sys
 from pathlib import Path
 
@@ -86,4 +87,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the output was piped into a command that stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

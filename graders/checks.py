@@ -135,8 +135,12 @@ def expect_unmodified(learner, names):
 def expect_no_warnings(learner):
     """The last call raised no NumPy warning (overflow, divide by zero, invalid value)."""
     if learner.last.warnings:
-        raise told(f"{learner.last.text} gave the warning {learner.last.warnings[0]!r}; "
-                      "a stable version gives none.")
+        said = learner.last.warnings[0]
+        why = (" Exponentiate only numbers that cannot be large (like -|x|, or z minus its "
+               "row's max); note that np.where computes both of its branches, so an overflow in "
+               "the branch it does not pick still warns." if "overflow" in said else "")
+        raise told(f"{learner.last.text} gave the warning {said!r}; a stable version gives "
+                   f"none.{why}")
 
 
 def expect_raises(learner, error, fn, *args, why=""):

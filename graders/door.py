@@ -185,7 +185,18 @@ def _failure(kind, error, text, target, where, raised):
                           f"({error['message']!r}){where}.")
     if kind == "exit":
         return Failure(f"{text} {error['message']}{where}; return a value instead.")
-    return Failure(f"{text} raised {raised}{where}.")
+    return Failure(f"{text} raised {raised}{where}.{advice(error['message'])}")
+
+
+def advice(message):
+    """A pointer for a beginner after a NumPy error that has one usual cause."""
+    if "could not be broadcast together" in message:
+        return (" A sum or max over an axis drops that axis: keep it (keepdims=True), so that "
+                "an (N, C) array lines up with an (N, 1) column.")
+    if "matmul: Input operand" in message or ("shapes" in message and "not aligned" in message):
+        return (" In A @ B the columns of A must match the rows of B: print the shapes (and "
+                "check which one needs .T).")
+    return ""
 
 
 def summary(v):

@@ -31,10 +31,13 @@ def expect_gate(learner, prefix, gate, name):
 
 @pytest.mark.grade(task="1.1", points=2,
                    needs=("test_sigmoid_matches_the_formula_on_an_array",),
-                   hint="e^-x overflows for very negative x; only ever exponentiate -|x|.",
-                   more=("For x < 0 use the equivalent form e^x / (1 + e^x).",
-                         "np.where computes both branches for every entry: make sure neither "
-                         "branch can overflow."))
+                   hint="e^-x overflows for very negative x (e^1000 is too big for a float): "
+                        "never exponentiate a large positive number.",
+                   more=("np.where(cond, a, b) computes both a and b for every entry, so a "
+                         "branch holding np.exp(-x) still overflows where it is not picked. "
+                         "Compute e = np.exp(-np.abs(x)) once instead: it is at most 1.",
+                         "With that e: sigmoid(x) is 1 / (1 + e) where x >= 0 and e / (1 + e) "
+                         "where x < 0; neither can overflow."))
 def test_sigmoid_gives_no_warning_for_inputs_up_to_1000_in_magnitude(learner, rng):
     x = np.concatenate([[-1000.0, -800.0, -710.0, -50.0, 0.0, 50.0, 710.0, 800.0, 1000.0],
                         rng.uniform(-1000, 1000, size=7)]).reshape(4, 4)

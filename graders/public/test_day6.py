@@ -124,14 +124,17 @@ def test_init_sets_biases_to_zero(learner):
 def test_init_scales_weights_by_sqrt_2_over_fan_in(learner):
     D, H, C = 400, 300, 200
     net = learner.day6.NeuralNetwork(D, H, C)
+    off = []  # every parameter that is off, so that one run names them all
     for name, shape, fan_in in [("W1", (D, H), D), ("W2", (H, C), H)]:
         W = expect_array(getattr(net, name), shape, f"after NeuralNetwork({D}, {H}, {C}), "
                                                     f"net.{name}")
         want = np.sqrt(2 / fan_in)
         if abs(W.std() / want - 1) > 0.03 or abs(W.mean()) > 0.03 * want:
-            raise Failure(f"after NeuralNetwork({D}, {H}, {C}), net.{name} has mean "
-                          f"{W.mean():.4g} and standard deviation {W.std():.4g}; expected "
-                          f"mean 0 and standard deviation sqrt(2/{fan_in}) = {want:.4g}.")
+            off.append(f"net.{name} has mean {W.mean():.4g} and standard deviation "
+                       f"{W.std():.4g}, expected mean 0 and standard deviation "
+                       f"sqrt(2/{fan_in}) = {want:.4g}")
+    if off:
+        raise Failure(f"after NeuralNetwork({D}, {H}, {C}), " + "; ".join(off) + ".")
 
 
 @pytest.mark.grade(task="6.2", points=3,
