@@ -129,7 +129,7 @@ def expect_unmodified(learner, names):
         which = ", ".join(str(names[k]) if isinstance(k, int) and k < len(names) else str(k)
                           for k in learner.last.mutated)
         raise told(f"{learner.last.text} changed its input {which} in place; it must "
-                      "leave its inputs as they were (work on a new array).")
+                      "leave its inputs as they were (work on a new array).", about_property=True)
 
 
 def expect_no_warnings(learner):
@@ -140,7 +140,7 @@ def expect_no_warnings(learner):
                "row's max); note that np.where computes both of its branches, so an overflow in "
                "the branch it does not pick still warns." if "overflow" in said else "")
         raise told(f"{learner.last.text} gave the warning {said!r}; a stable version gives "
-                   f"none.{why}")
+                   f"none.{why}", about_property=True)
 
 
 def expect_raises(learner, error, fn, *args, why=""):

@@ -7,15 +7,16 @@ class Failure(AssertionError):
     show of it: the cause without the expected values (None: only the check's name)."""
     status = "failed"
 
-    def __init__(self, message="", hidden=None):
+    def __init__(self, message="", hidden=None, about_property=False):
         super().__init__(message)
         self.hidden = hidden
+        self.about_property = about_property  # the check saw its own property broken
 
 
-def told(message):
+def told(message, about_property=False):
     """A Failure whose whole message may be shown by a hidden check too (it holds what the
     learner's code did, never an expected value)."""
-    return Failure(message, hidden=message)
+    return Failure(message, hidden=message, about_property=about_property)
 
 
 class NotStarted(Failure):

@@ -89,6 +89,7 @@ def pytest_json_runtest_metadata(item, call):
         meta["message"] = str(call.excinfo.value)
         if getattr(call.excinfo.value, "hidden", None):
             meta["hidden_message"] = call.excinfo.value.hidden
+        meta["about_property"] = getattr(call.excinfo.value, "about_property", False)
     return meta
 
 

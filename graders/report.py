@@ -32,7 +32,7 @@ def build(raw, *, day, seed, folder, files, duration_s, sandbox, kit_version=KIT
     if not blocking:
         block(tests)
     for t in tests:
-        t.pop("_needs")
+        t.pop("_needs"), t.pop("_own")
     head = total({"day": day, "tests": tests}, blocking)
     del head["tests"]
     return {
@@ -82,18 +82,21 @@ def test_entry(raw):
                                 for s in ("setup", "call", "teardown")), 4),
         "_verdict": verdict,
         "_needs": list(meta.get("needs", [])),
+        "_own": status != "passed" and bool(meta.get("about_property")),
     }
 
 
 def block(tests):
     """A check whose `needs` (the basic checks of what it relies on) did not pass is blocked:
-    it cannot judge its own property, so it gives no points and names the failure instead."""
+    it cannot judge its own property, so it gives no points and names the failure instead. A
+    check that saw its own property broken (an input changed in place, a warning, a loop) can
+    judge whatever the values: that failure stands as it is."""
     by_name = {t["name"]: t for t in tests}
     changed = True
     while changed:  # a blocked check may block others in turn
         changed = False
         for t in tests:
-            if t["status"] == "not_started" or "blocked_by" in t:
+            if t["status"] == "not_started" or "blocked_by" in t or t["_own"]:
                 continue
             failing = [n for n in t["_needs"] if by_name.get(n, {}).get("status") != "passed"]
             if failing:

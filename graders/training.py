@@ -17,7 +17,7 @@ class Run:
 
     def __init__(self, labels):
         self.error = self.forward_error = self.main_error = None
-        self.labels, self.probs, self.losses = labels, None, None
+        self.labels, self.probs, self.losses, self.initial_loss = labels, None, None, None
         self.text = self.stdout = self.main_stdout = ""
 
     def ok(self):
@@ -63,7 +63,9 @@ def train_once(door, seed, out_dir):
     try:
         door.seed(seed)
         net = door.day6.NeuralNetwork(64, 64, 10)
-        run.losses = door.day7.train(net, X_train, np.eye(10)[target[train]])
+        Y = np.eye(10)[target[train]]
+        run.initial_loss = initial_loss(net, X_train, Y)
+        run.losses = door.day7.train(net, X_train, Y)
         run.text, run.stdout = door.last.text, door.last.stdout
     except Failure as exc:
         run.error = exc
@@ -95,13 +97,29 @@ def replay(door, net, run):
         pass  # main() then trains for real
 
 
+def initial_loss(net, X, Y):
+    """The grader's mean cross-entropy of the untrained network on the training data (None
+    when its weights cannot be read: the Day 6 checks say why)."""
+    try:
+        z = scores(net, X)
+    except Failure:
+        return None
+    z = z - z.max(axis=1, keepdims=True)
+    return float(-np.mean(np.sum(Y * (z - np.log(np.exp(z).sum(axis=1, keepdims=True))), 1)))
+
+
 def held_out_scores(net, X):
-    """The scores of the trained network on the held-out digits, computed by the grader from
-    its W1, b1, W2, b2 (the architecture is fixed), never by the learner's forward."""
+    """The held-out digits' scores (argmax: the prediction), from the trained weights."""
+    return scores(net, X)
+
+
+def scores(net, X):
+    """The network's scores (logits) for X, computed by the grader from its W1, b1, W2, b2
+    (the architecture is fixed), never by the learner's forward."""
     p = {}
     for name, shape in (("W1", (64, 64)), ("b1", (64,)), ("W2", (64, 10)), ("b2", (10,))):
         v = getattr(net, name)
-        call = f"after training, net.{name}"
+        call = f"net.{name}"
         if len(shape) == 1 and type(v) is np.ndarray and v.size == shape[0]:
             v = v.reshape(shape)  # a (1, H) or (H,) bias: its shape is the Day 6 checks' business
         p[name] = checks.expect_array(v, shape, call)

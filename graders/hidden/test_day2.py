@@ -38,7 +38,8 @@ def expect_no_loop(learner, args, grader_loop, over):
     raise told(f"layer_forward on X and W of shapes {shape} took {worst[0] * 1e3:.0f} ms more "
                f"than moving its arguments, as much as {worst[0] / worst[1]:.0%} of a Python "
                f"loop over the {over}; a loop over the {over} (or over every entry) costs "
-               "about that much. Use one matrix product for the whole batch.")
+               "about that much. Use one matrix product for the whole batch.",
+               about_property=True)
 
 
 def loop_time(rows, W):

@@ -157,7 +157,8 @@ def test_gradient_descent_with_zero_steps_returns_only_w0(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=1,
-                   needs=("test_minibatches_cover_every_sample_exactly_once",),
+                   needs=("test_minibatches_cover_every_sample_exactly_once",
+                          "test_minibatches_keep_x_and_y_aligned"),
                    hint="Draw the permutation from the rng you were given.",
                    more=("rng.permutation(N) uses the generator; np.random.permutation ignores "
                          "it.",))
@@ -172,7 +173,8 @@ def test_minibatches_shuffle_the_same_way_for_the_same_rng_seed(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=0.5,
-                   needs=("test_minibatches_cover_every_sample_exactly_once",),
+                   needs=("test_minibatches_cover_every_sample_exactly_once",
+                          "test_minibatches_keep_x_and_y_aligned"),
                    hint="The order must come from the generator, so another seed gives "
                         "another order.",
                    more=("Do not seed anything yourself inside minibatches.",))
@@ -186,7 +188,8 @@ def test_minibatches_shuffle_differently_for_different_rng_seeds(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=0.5,
-                   needs=("test_minibatches_cover_every_sample_exactly_once",),
+                   needs=("test_minibatches_cover_every_sample_exactly_once",
+                          "test_minibatches_keep_x_and_y_aligned"),
                    hint="With shuffle=True the rows come out in a random order.",
                    more=("Shuffle the row indices before cutting them into batches.",))
 def test_minibatches_shuffle_changes_the_order_of_50_rows(learner, rng):
@@ -197,7 +200,8 @@ def test_minibatches_shuffle_changes_the_order_of_50_rows(learner, rng):
 
 
 @pytest.mark.grade(task="5.4", points=1,
-                   needs=("test_minibatches_cover_every_sample_exactly_once",),
+                   needs=("test_minibatches_cover_every_sample_exactly_once",
+                          "test_minibatches_keep_x_and_y_aligned"),
                    hint="When rng is None, draw the permutation from np.random.",
                    more=("np.random.permutation(N) follows np.random.seed, so runs repeat.",))
 def test_minibatches_shuffle_with_np_random_when_rng_is_none(learner, rng):
@@ -288,6 +292,6 @@ def test_minibatches_cover_1000_rows_with_integer_labels(learner, rng):
         raise Failure(f"{learner.last.text} gave {len(got)} batches of {fmt(np.array(sizes))} "
                       f"rows{coverage_gap(rows, N)}; expected 15 of 64 rows and one of 40, "
                       "each row once.")
-    if not all(np.array_equal(xb, X[yb]) for xb, yb in got):
+    if not all(np.array_equal(xb, X[np.asarray(yb).astype(int)]) for xb, yb in got):
         raise Failure(f"{learner.last.text}: some X_batch does not hold the rows of its "
                       "y_batch; keep X and y aligned.")

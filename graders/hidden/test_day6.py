@@ -33,7 +33,6 @@ def weights(learner, seed):
 
 
 @pytest.mark.grade(task="6.1", points=1,
-                   needs=("test_init_gives_parameters_the_right_shapes",),
                    hint="Draw the weights with np.random.randn, so np.random.seed makes them "
                         "repeatable.",
                    more=("Do not create or seed a generator of your own inside __init__.",))

@@ -56,8 +56,8 @@ def test_sigmoid_of_a_number_is_a_float(learner, rng):
                    more=("The weighted sum is a dot product.",
                          "The result is one number: sigmoid of (dot product + bias)."))
 def test_neuron_is_sigmoid_of_the_weighted_sum_plus_bias(learner, rng):
-    inputs, weights = rng.standard_normal(5), rng.standard_normal(5)
-    bias = float(rng.uniform(-2, 2))
+    inputs, weights = rng.standard_normal(2), rng.standard_normal(2)  # the gates' size; other
+    bias = float(rng.uniform(-2, 2))                                   # sizes: a hidden check
     y = expect_number(learner.day1.neuron(inputs, weights, bias), learner.last.text)
     expect_close(y, sigmoid(inputs @ weights + bias), learner.last.text)
 

@@ -81,7 +81,7 @@ def test_layer_forward_is_x_times_w_plus_b(learner, rng):
 def test_output_shape_is_rows_of_x_by_columns_of_w(learner, rng):
     n, d, h = (int(k) for k in rng.choice(np.arange(2, 10), size=3, replace=False))
     got = learner.day2.output_shape((n, d), (d, h))
-    if type(got) is not tuple or got != (n, h):
+    if type(got) not in (tuple, list) or tuple(got) != (n, h):  # the kind: a hidden check's
         raise Failure(f"{learner.last.text} returned {got!r}; expected the tuple {(n, h)}.")
 
 

@@ -246,7 +246,7 @@ def test_train_prints_the_loss_every_100_epochs(trained):
 
 
 @pytest.mark.timeout(limits.TRAINING_CHECK_S)
-@pytest.mark.grade(task="7.3", points=1,
+@pytest.mark.grade(task="7.3", points=0.5,
                    hint="Each epoch runs forward, computes the loss, then backward (which "
                         "updates the weights); the printed loss must then go down.",
                    more=("A loss that stays put: is backward called every epoch, with the "
@@ -259,6 +259,21 @@ def test_train_printed_loss_goes_down(trained):
             and steps >= 0.75 * (len(values) - 1)):
         raise Failure(f"{trained.text} printed the losses {fmt(np.array(values))}; expected "
                       "them to go down (the last below the first, and most steps down).")
+
+
+@pytest.mark.timeout(limits.TRAINING_CHECK_S)
+@pytest.mark.grade(task="7.3", points=0.5,
+                   needs=("test_train_returns_one_loss_per_epoch",),
+                   hint="The loss of an epoch is the mean cross-entropy of the network's "
+                        "predictions against the one-hot targets.",
+                   more=("Call cross_entropy(predictions, targets) in that order: "
+                         "predictions first.",))
+def test_train_records_the_mean_cross_entropy(trained):
+    losses, start = losses_of(trained), trained.initial_loss
+    if start is not None and not 0 < losses[0] <= 1.25 * start + 0.05:
+        raise Failure(f"{trained.text} returned {fmt(losses[0])} as the loss of epoch 1; the "
+                      f"mean cross-entropy of the untrained network on the training data is "
+                      f"{start:.4f} (and the first epoch's loss cannot be much higher).")
 
 
 @pytest.mark.timeout(limits.TRAINING_CHECK_S)
