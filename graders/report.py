@@ -96,9 +96,11 @@ def block(tests):
     while changed:  # a blocked check may block others in turn
         changed = False
         for t in tests:
-            if t["status"] == "not_started" or "blocked_by" in t or t["_own"]:
+            if t["status"] == "not_started" or "blocked_by" in t:
                 continue
             failing = [n for n in t["_needs"] if by_name.get(n, {}).get("status") != "passed"]
+            if t["_own"] and not any(by_name[n]["_own"] for n in failing):
+                continue  # it saw its own property broken: that stands
             if failing:
                 first = by_name[failing[0]]
                 t.update(points=0, status="failed", blocked_by=first["name"],
