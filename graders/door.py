@@ -54,6 +54,11 @@ class Learner:
         learner side: it is called as spec(the learner's function, *args, **kwargs)."""
         self._request("stand_in", (module, name), export(spec), text=f"{module}.{name}")
 
+    def cpu_seconds(self):
+        """CPU time the learner's process has used so far, seen from outside it (None: not
+        measurable here)."""
+        return self._transport.cpu_seconds() if self._transport else None
+
     def probe(self, *args):
         """Send `args` across the door and run no learner code (to time the door itself)."""
         self._request("probe", None, [export(a) for a in args], text="moving the arguments")

@@ -37,6 +37,24 @@ def parents():
     return {int(p): int(parent) for p in pids if (parent := parent_of(p))}
 
 
+def cpu_seconds(pid):
+    """The CPU time that `pid` and all its descendants have run so far (from the kernel's
+    scheduler statistics, to the nanosecond), or None where /proc does not give it."""
+    tree, found = {pid}, True
+    family = parents()
+    while found:
+        found = {p for p, parent in family.items() if parent in tree} - tree
+        tree |= found
+    total = None
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/schedstat") as f:
+                total = (total or 0) + int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return None if total is None else total / 1e9
+
+
 def signal_quietly(pid, sig):
     """os.kill, for a process that may be gone already."""
     try:

@@ -130,6 +130,10 @@ class Worker:
         Worker.live.add(self.proc.pid)
         self.generation += 1
 
+    def cpu_seconds(self):
+        """The CPU time the worker's processes have used so far (None: not measurable)."""
+        return processes.cpu_seconds(self.proc.pid) if self.proc else None
+
     def confine(self):
         """In the child before exec: resource limits, and more in process mode."""
         sandbox.apply_limits()
@@ -184,6 +188,9 @@ class InProcess:
 
     def request(self, op, target, *args, deadline=None):
         return self.runner.handle(op, target, *args)
+
+    def cpu_seconds(self):
+        return time.process_time()
 
     def close(self):
         pass
