@@ -7,7 +7,7 @@ import pytest
 from graders import funcs
 from graders.checks import describe, expect_array, expect_close, expect_unmodified, fmt
 from graders.failures import Failure
-from graders.public.test_day5 import coverage_gap, expect_list
+from graders.public.test_day5 import coverage_gap, expect_batches, expect_list
 
 
 def expect_iterates(v, w0, rate, steps, grad, call):
@@ -22,26 +22,6 @@ def expect_iterates(v, w0, rate, steps, grad, call):
             expect_array(got, shape, f"{call} (iterate {k})")
         if not np.allclose(got, exp, rtol=1e-7, atol=1e-10):
             raise Failure(f"{call} returned {fmt(got)} as iterate {k}; expected {fmt(exp)}.")
-
-
-def expect_batches(v, call, D):
-    """The learner's batches: a list of (X_batch, y_batch) pairs of arrays, rows aligned."""
-    if type(v) not in (list, tuple):
-        raise Failure(f"{call} gave {describe(v)}; expected it to yield (X_batch, y_batch) "
-                      "pairs.")
-    for i, pair in enumerate(v):
-        if type(pair) not in (list, tuple) or len(pair) != 2:
-            raise Failure(f"{call} yielded {describe(pair)} as batch {i}; expected a pair "
-                          "(X_batch, y_batch).")
-        xb, yb = pair
-        if type(xb) is not np.ndarray or xb.ndim != 2 or xb.shape[1] != D:
-            raise Failure(f"{call} yielded {describe(xb)} as X_batch {i}; expected an array "
-                          f"of shape (B, {D}).")
-        if type(yb) is not np.ndarray or len(yb) != len(xb):
-            raise Failure(f"{call} yielded X_batch {i} with {len(xb)} rows and "
-                          f"{describe(yb)} as its y_batch; expected an array with as many "
-                          "rows.")
-    return [tuple(pair) for pair in v]
 
 
 def row_order(learner, N, **kwargs):
