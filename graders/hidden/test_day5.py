@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from graders import funcs
-from graders.checks import describe, expect_array, expect_close, expect_unmodified, fmt
+from graders.checks import expect_array, expect_close, expect_unmodified, fmt
 from graders.failures import Failure
 from graders.public.test_day5 import coverage_gap, expect_batches, expect_list
 
