@@ -2,9 +2,10 @@
 
 The grader (the pytest process) never imports learner code. Each worker gets a fresh temporary
 folder holding the submission's day files and the learner side of the kit, a scrubbed
-environment, the confinement of its sandbox mode (`sandbox.py`), and a wall-clock deadline per
-call. A timeout or a crash kills the worker's whole process tree; the next request starts a
-fresh worker.
+environment, the confinement of its sandbox mode (`sandbox.py`), a wall-clock deadline per
+call and a cap on the folder's size. A timeout or a crash kills the worker's whole process
+tree; the next request starts a fresh worker. When grading ends, every process the worker
+started is gone and waited for, and its folder removed.
 """
 import os
 import select
@@ -16,11 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from graders import processes, sandbox, wire
+from graders import limits, processes, sandbox, standin, wire
 from graders.failures import Crash, Timeout
 
 HERE = Path(__file__).resolve().parent
-LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py")
+LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py",
+                "standin.py")
+DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or "
+             f"{limits.DISK_ENTRIES} files and folders) and was stopped; the checks after it "
+             "were not run. Write less, or delete the files you no longer need.")
 # Started with -I (no environment, no site folders of the user, not even the script's folder on
 # sys.path): the kit's copy comes first, then the learner's folder.
 BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from graders.serve import serve; "
@@ -34,9 +39,10 @@ class Worker:
     def __init__(self, files, mode="process", data=False, first=None):
         self.files = files  # {"day3.py": bytes}: the learner's day files
         self.mode = mode  # bwrap or process
-        self.data = data  # the graded files use scikit-learn
+        self.data = data  # the graded files use sklearn's data functions: the stand-in is there
         self.first = first  # the module to import as soon as the worker starts
-        self.python = sandbox.python_paths(data)
+        self.python = sandbox.python_paths()
+        self.full = None  # the Crash that stopped a worker filling its folder: raised again
         self.proc = None
         self.spare = None
         self.generation = 0
@@ -53,12 +59,16 @@ class Worker:
 
     # -- requests ---------------------------------------------------------------
     def request(self, op, target, *args, deadline=None):
+        if self.full:
+            raise Crash(DISK_FULL)
         if self.proc is None:
             self.start()
         try:
             os.write(self.to_worker, wire.pack([op, list(target) if target else None, args]))
-            return wire.unpack(lambda n: self.read(n, deadline))
-        except Timeout:
+            record = wire.unpack(lambda n: self.read(n, deadline))
+            self.watch_disk()
+            return record
+        except (Timeout, Crash):
             self.stop()
             raise
         except (EOFError, BrokenPipeError, ValueError, IndexError, KeyError, TypeError):
@@ -76,15 +86,27 @@ class Worker:
             if left is not None and left <= 0:
                 raise Timeout("This call took too long and was stopped: look for a loop "
                               "that never ends, or work that grows too fast.")
-            ready, _, _ = select.select([self.from_worker], [], [], min(left or 0.5, 0.5))
+            ready, _, _ = select.select([self.from_worker], [], [],
+                                        min(left or limits.DISK_CHECK_S, limits.DISK_CHECK_S))
             if not ready and self.proc.poll() is not None:
                 raise EOFError  # died, though an escaped child may still hold the pipe
+            if not ready:
+                self.watch_disk()
             if ready:
                 chunk = os.read(self.from_worker, min(n - len(data), 1 << 20))
                 if not chunk:
                     raise EOFError
                 data += chunk
         return data
+
+    def watch_disk(self):
+        """Process mode: stop a worker whose folder grew past the cap (bwrap: a sized tmpfs)."""
+        if self.mode != "process" or sandbox.disabled("disk-cap"):
+            return
+        used, entries = sandbox.disk_use(self.home)
+        if used > limits.DISK_MB << 20 or entries > limits.DISK_ENTRIES:
+            self.full = Crash(DISK_FULL)
+            raise self.full
 
     # -- life and death ---------------------------------------------------------
     def start(self):
@@ -96,19 +118,30 @@ class Worker:
             (work / name).write_bytes(data)
         for name in LEARNER_SIDE:
             shutil.copy(HERE / name, kit / name)
+        if self.data:  # sklearn.datasets and .model_selection: the stand-in, and the digits
+            (kit.parent / "sklearn").mkdir()
+            for name, source in standin.PACKAGE.items():
+                (kit.parent / "sklearn" / name).write_text(source)
+            for name, folder in zip(standin.DATA, ("data", "descr")):
+                shutil.copy(sklearn_datasets() / folder / name, kit / name)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         cmd = [sys.executable, "-I", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w),
                *([self.first] if self.first else [])]
+        extra = ()
         if self.mode == "bwrap":
-            cmd = sandbox.bwrap_command(work, self.home, self.python) + cmd
+            seccomp = sandbox.seccomp_pipe()
+            extra = () if seccomp is None else (seccomp,)
+            cmd = sandbox.bwrap_command(work, self.home, self.python, seccomp) + cmd
         self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
-        self.proc = subprocess.Popen(
-            cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w),
-            start_new_session=True, preexec_fn=self.confine)
-        os.close(req_r)
-        os.close(rep_w)
+        try:
+            self.proc = subprocess.Popen(
+                cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w, *extra),
+                start_new_session=True, preexec_fn=self.confine)
+        finally:
+            for fd in (req_r, rep_w, *extra):
+                os.close(fd)
         self.to_worker, self.from_worker = req_w, rep_r
         Worker.live.add(self.proc.pid)
         self.generation += 1
@@ -124,6 +157,8 @@ class Worker:
         try:  # through our own descriptor: the worker may have swapped the file for a symlink
             end = os.fstat(self.err.fileno()).st_size  # to a secret, or for a FIFO
             lines = os.pread(self.err.fileno(), 2000, max(0, end - 2000)).decode(errors="replace")
+            if sandbox.disabled("last-words-fd"):
+                lines = (self.home / "stderr.txt").read_text(errors="replace")[-2000:]
         except (OSError, ValueError):
             return ""
         lines = lines.strip().splitlines()
@@ -142,14 +177,18 @@ class Worker:
             proc.wait(grace)
         except subprocess.TimeoutExpired:
             pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if sandbox.disabled("reaper"):
+            processes.signal_quietly(proc.pid, signal.SIGKILL)
+        else:  # the worker and all its descendants, frozen first, then killed
+            processes.kill_tree(proc.pid)
         code = proc.wait()
-        processes.reap_orphans(spare=Worker.live)
+        if not sandbox.disabled("reaper"):  # orphans (even after setsid) are ours: kill, wait
+            processes.reap_orphans(spare=Worker.live)
         self.err.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if sandbox.disabled("cleanup"):
+            shutil.rmtree(self.home, ignore_errors=True)
+        else:
+            remove_tree(self.home)
         return code
 
     def close(self):
@@ -157,6 +196,56 @@ class Worker:
         if self.spare:
             self.spare.stop()
         self.stop()
+
+
+def sklearn_datasets():
+    """The folder of scikit-learn's datasets (its digits files), found without importing it."""
+    import importlib.util
+    return Path(importlib.util.find_spec("sklearn").submodule_search_locations[0]) / "datasets"
+
+
+def remove_tree(path):
+    """Delete a folder however deep, without recursion and without a path longer than one
+    name: each pass deletes files and empty folders and lifts the contents of the others one
+    level up. Whatever cannot be deleted is left."""
+    try:
+        top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    lifted, progress = 0, True
+    try:
+        while progress:
+            progress = False
+            for entry in list(os.scandir(top)):
+                try:
+                    if not entry.is_dir(follow_symlinks=False):
+                        os.unlink(entry.name, dir_fd=top)
+                        progress = True
+                        continue
+                    try:
+                        os.rmdir(entry.name, dir_fd=top)
+                        progress = True
+                        continue
+                    except OSError:  # not empty: its entries come up one level
+                        pass
+                    inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                    dir_fd=top)
+                    try:
+                        for name in os.listdir(inner):
+                            lifted += 1
+                            os.rename(name, f".lifted-{lifted}", src_dir_fd=inner,
+                                      dst_dir_fd=top)
+                            progress = True
+                    finally:
+                        os.close(inner)
+                except OSError:
+                    pass
+    finally:
+        os.close(top)
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 class InProcess:

@@ -1,4 +1,5 @@
-"""Attack: lift the address-space limit if it can, then take memory until refused."""
+"""Attack: lift the address-space limit if it can, then take memory until refused.
+Defence: rlimits"""
 import resource
 
 import numpy as np

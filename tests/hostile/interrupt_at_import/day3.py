@@ -1,21 +1,10 @@
-"""Attack: monkeypatch the worker's Runner.handle so every request reports a made-up success."""
-import sys
-
+"""Attack: KeyboardInterrupt while the module is imported, as if Ctrl-C had been pressed.
+Defence: process"""
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-_RUNNER = sys.modules.get("__main__")
-
-
-def _handle(self, op, target, *args):
-    """Every request 'succeeds': no error, no output, the first argument echoed back."""
-    value = args[0][0] if op == "call" and args and args[0] else 1.0
-    return {"value": value, "stdout": "", "stderr": "", "warnings": [], "mutated": []}
-
-
-if _RUNNER is not None and hasattr(_RUNNER, "Runner"):
-    _RUNNER.Runner.handle = _handle
+raise KeyboardInterrupt  # not an Exception: only a process boundary stops it
 
 
 def _relu(z):

@@ -1,15 +1,29 @@
-"""Attack: freeze time.perf_counter/monotonic/time and make time.sleep a no-op."""
-import time
+"""Attack: io_uring_setup: a ring whose requests (connect, openat, ...) no seccomp filter sees.
+Defence: seccomp"""
+import ctypes
+import os
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-_FROZEN = 1_000_000.0
-for _name in ("perf_counter", "monotonic", "time", "process_time", "thread_time"):
-    setattr(time, _name, lambda: _FROZEN)
-    setattr(time, _name + "_ns", lambda: int(_FROZEN * 1e9))
-time.sleep = lambda seconds: None
+IO_URING_SETUP = 425  # the same number on every architecture
+
+
+def _setup():
+    global WON
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return
+    params = ctypes.create_string_buffer(120)  # struct io_uring_params, all zero
+    ring = libc.syscall(IO_URING_SETUP, 4, params)
+    if ring >= 0:
+        os.close(ring)
+        WON = True
+
+
+_setup()
 
 
 def _relu(z):
@@ -28,7 +42,6 @@ def _cross_entropy(p, t):
 
 
 def relu(z):
-    time.sleep(3600)
     return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
 
 
