@@ -48,6 +48,7 @@ DEFENCES = {
     "cleanup": "removing the worker folder without recursion",
     "last-words-fd": "reading the worker's stderr through the grader's own descriptor",
     "import-guard": "the run-time import guard (learner side)",
+    "sklearn-standin": "the kit's stand-in for sklearn's data functions in the worker",
     "no-pickle": "refusing pickled arrays on the wire",
 }
 
@@ -340,12 +341,16 @@ def bwrap_command(work, home, python, seccomp=None):
 
 
 def disk_use(folder):
-    """(bytes on disk, entries) of everything under `folder`, without recursion; counting
-    stops past limits.DISK_ENTRIES entries (the folder is over the cap then anyway)."""
-    used, entries, todo = 0, 0, [str(folder)]
-    while todo and entries <= limits.DISK_ENTRIES:
+    """Bytes on disk of everything under `folder`, without recursion; None when that is over
+    a cap (limits.DISK_MB, DISK_ENTRIES files and folders, DISK_DEPTH levels): counting stops
+    there."""
+    used, entries, todo = 0, 0, [(str(folder), 0)]
+    while todo:
+        path, depth = todo.pop()
+        if depth > limits.DISK_DEPTH:
+            return None
         try:
-            found = os.scandir(todo.pop())
+            found = os.scandir(path)
         except OSError:
             continue
         with found:
@@ -354,7 +359,9 @@ def disk_use(folder):
                 try:
                     used += entry.stat(follow_symlinks=False).st_blocks * 512
                     if entry.is_dir(follow_symlinks=False):
-                        todo.append(entry.path)
+                        todo.append((entry.path, depth + 1))
                 except OSError:
                     pass
-    return used, entries
+                if entries > limits.DISK_ENTRIES or used > limits.DISK_MB << 20:
+                    return None
+    return used

@@ -23,9 +23,9 @@ from graders.failures import Crash, Timeout
 HERE = Path(__file__).resolve().parent
 LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py",
                 "standin.py")
-DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or "
-             f"{limits.DISK_ENTRIES} files and folders) and was stopped; the checks after it "
-             "were not run. Write less, or delete the files you no longer need.")
+DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or {limits.DISK_ENTRIES} "
+             f"files and folders, or folders {limits.DISK_DEPTH} deep) and was stopped; the "
+             "checks after it were not run. Write less, or delete the files you no longer need.")
 # Started with -I (no environment, no site folders of the user, not even the script's folder on
 # sys.path): the kit's copy comes first, then the learner's folder.
 BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from graders.serve import serve; "
@@ -103,8 +103,7 @@ class Worker:
         """Process mode: stop a worker whose folder grew past the cap (bwrap: a sized tmpfs)."""
         if self.mode != "process" or sandbox.disabled("disk-cap"):
             return
-        used, entries = sandbox.disk_use(self.home)
-        if used > limits.DISK_MB << 20 or entries > limits.DISK_ENTRIES:
+        if sandbox.disk_use(self.home) is None:
             self.full = Crash(DISK_FULL)
             raise self.full
 
@@ -118,7 +117,7 @@ class Worker:
             (work / name).write_bytes(data)
         for name in LEARNER_SIDE:
             shutil.copy(HERE / name, kit / name)
-        if self.data:  # sklearn.datasets and .model_selection: the stand-in, and the digits
+        if self.data and not sandbox.disabled("sklearn-standin"):  # the stand-in, the digits
             (kit.parent / "sklearn").mkdir()
             for name, source in standin.PACKAGE.items():
                 (kit.parent / "sklearn" / name).write_text(source)
@@ -205,43 +204,47 @@ def sklearn_datasets():
 
 
 def remove_tree(path):
-    """Delete a folder however deep, without recursion and without a path longer than one
-    name: each pass deletes files and empty folders and lifts the contents of the others one
-    level up. Whatever cannot be deleted is left."""
+    """Delete a folder however deep, without recursion and without a path longer than one name:
+    one descriptor at a time, down into each sub-folder and back up through "..", the names
+    still to visit on a stack. What cannot be deleted is left."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     try:
-        top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        fd = os.open(path, flags)
     except OSError:
         return
-    lifted, progress = 0, True
-    try:
-        while progress:
-            progress = False
-            for entry in list(os.scandir(top)):
+    stack, pending = [], None  # stack: (this folder's name, its parent's folders left)
+    while True:
+        if pending is None:  # a folder seen for the first time: its files go at once
+            pending = []
+            for entry in os.scandir(fd):
                 try:
-                    if not entry.is_dir(follow_symlinks=False):
-                        os.unlink(entry.name, dir_fd=top)
-                        progress = True
-                        continue
-                    try:
-                        os.rmdir(entry.name, dir_fd=top)
-                        progress = True
-                        continue
-                    except OSError:  # not empty: its entries come up one level
-                        pass
-                    inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
-                                    dir_fd=top)
-                    try:
-                        for name in os.listdir(inner):
-                            lifted += 1
-                            os.rename(name, f".lifted-{lifted}", src_dir_fd=inner,
-                                      dst_dir_fd=top)
-                            progress = True
-                    finally:
-                        os.close(inner)
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.name)
+                    else:
+                        os.unlink(entry.name, dir_fd=fd)
                 except OSError:
                     pass
-    finally:
-        os.close(top)
+        if pending:
+            name = pending.pop()
+            try:
+                child = os.open(name, flags, dir_fd=fd)
+            except OSError:
+                continue
+            stack.append((name, pending))
+            os.close(fd)
+            fd, pending = child, None
+        elif stack:
+            name, pending = stack.pop()
+            parent = os.open("..", flags, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(name, dir_fd=fd)
+            except OSError:
+                pass
+        else:
+            break
+    os.close(fd)
     try:
         os.rmdir(path)
     except OSError:

@@ -60,7 +60,8 @@ SENTINEL = OUT / "sentinel" / "day3.json"  # a report no grading writes: forgers
 SHM_KEY = 0x6B697433  # System V shared memory the attack sysv_shm_leak leaves on the host
 SETTLE_S = 0.3  # a report is read again this long after grading, to catch late forgers
 TIME_LIMIT_S = 120
-HANG_S = 15  # a grading still running this long after it started hangs (checks get 10 s)
+NONE_CHECK_S = 2  # graded in-process, a check's time limit (pytest-timeout) is this short
+HANG_S = 6  # a grading still running this long after it started hangs
 WRITTEN = {}  # report path -> its bytes right after grading, re-checked by the last test
 NOT_SANDBOX = {"process", "exact-types"}  # defences of the design, not of a sandbox mode
 
@@ -117,9 +118,10 @@ def test_hostile_submission_gains_nothing(folder, mode, host, tmp_path):
     assert not problems, f"{folder.name} ({mode}, {seconds:.1f} s):\n" + "\n".join(problems)
 
 
-def attack(folder, mode, host, tmp_path, disable=(), settle=True):
+def attack(folder, mode, host, tmp_path, disable=(), settle=True, in_process=False):
     """Grade the attack of `folder` in a fresh grading process (`mode` none: learner code in
-    that very process) with the defences `disable` turned off; (what it gained, seconds)."""
+    that very process; `in_process`: this process grades, learner code still in a worker) with
+    the defences `disable` turned off; (what it gained, seconds)."""
     day = int(next(folder.glob("day*.py")).stem[3:])
     submission = compose(tmp_path / "sub", folder, base=EXERCISES)
     out = OUT / f"{mode}-{folder.name}" if not disable and mode != "none" else \
@@ -130,9 +132,12 @@ def attack(folder, mode, host, tmp_path, disable=(), settle=True):
     tmp.mkdir()
     start = time.monotonic()
     try:
-        done = grading(day, submission, out, mode, tmp, disable).communicate(timeout=TIME_LIMIT_S)
-        code, said = done[2], done[0] + done[1]
-        problems = [] if code == 0 else [f"grading exited with {code}: {said[-600:]}"]
+        if in_process:
+            problems = grade_here(day, submission, out, mode, tmp, disable)
+        else:
+            done = grading(day, submission, out, mode, tmp, disable).communicate(TIME_LIMIT_S)
+            code, said = done[2], done[0] + done[1]
+            problems = [] if code == 0 else [f"grading exited with {code}: {said[-600:]}"]
     except subprocess.TimeoutExpired:
         problems = [f"grading did not finish within {TIME_LIMIT_S} s"]
     graded = time.monotonic()
@@ -178,12 +183,25 @@ class Grading:
         self.proc.communicate()
 
 
+def grade_here(day, submission, out, mode, tmp, disable):
+    """Grade in this process (a worker still runs the learner's code); what went wrong."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(sandbox.TEST_SWITCH, ",".join(disable))
+        patch.setattr(tempfile, "tempdir", str(tmp))
+        try:
+            grade(day, submission, out, seed=1, sandbox=mode, batch=False)
+        except Exception as exc:
+            return [f"grading raised {type(exc).__name__}: {str(exc)[:300]}"]
+    return []
+
+
 def grading(day, submission, out, mode, tmp, disable=()):
     """Start `python -m graders grade` (mode none: engine.grade in-process, from `tmp`)."""
     env = dict(ENV, TMPDIR=str(tmp), **({sandbox.TEST_SWITCH: ",".join(disable)} if disable
                                         else {}))
     if mode == "none":
-        script = ("import sys; from pathlib import Path; from graders import engine; "
+        script = ("import sys; from pathlib import Path; from graders import engine, limits; "
+                  f"limits.CHECK_S = {NONE_CHECK_S}; "
                   "engine.grade(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), 1, "
                   "'none', batch=True)")
         return Grading([sys.executable, "-c", script, str(day), str(submission), str(out)],
@@ -348,15 +366,36 @@ class Host:
         for p in [*(repo_files() - self.files), *PLANTED]:
             if marked(p):
                 os.remove(p)
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                if Path(f"/proc/{pid}/comm").read_text().strip() == PROCESS_MARK:
-                    os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
+        end = time.monotonic() + 2
+        while (left := marked_processes()) and time.monotonic() < end:
+            for pid, state, parent in left:
+                try:
+                    if state != "Z":
+                        os.kill(pid, signal.SIGKILL)
+                    elif parent == os.getpid():  # re-parented to us (a subreaper): reap it
+                        os.waitpid(pid, 0)
+                except OSError:
+                    pass
+            time.sleep(0.01)
         for folder in (CANARY, HOME_CANARY):
             shutil.rmtree(folder, ignore_errors=True)
         remove_shared_memory()
+
+
+def marked_processes():
+    """[(pid, state, parent pid)] of every process named PROCESS_MARK, zombies included,
+    except zombies we cannot reap."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if stat[stat.index("(") + 1:stat.rindex(")")] == PROCESS_MARK and \
+                (fields[0] != "Z" or int(fields[1]) == os.getpid()):
+            found.append((int(pid), fields[0], int(fields[1])))
+    return found
 
 
 def shared_memory():
@@ -411,7 +450,8 @@ def win_cases():
 @pytest.mark.parametrize("folder, mode", list(win_cases()))
 def test_attack_wins_without_its_defence(folder, mode, host, tmp_path):
     off = [d for d in defences(folder) if d not in NOT_SANDBOX]
-    problems, _ = attack(folder, mode, host, tmp_path, disable=off, settle=False)
+    problems, _ = attack(folder, mode, host, tmp_path, disable=off, settle=False,
+                         in_process=mode != "none")
     assert problems, f"{folder.name} gained nothing with {', '.join(defences(folder))} off"
 
 

@@ -1,5 +1,5 @@
-"""Attack: 1500 nested folders in the worker's folder, where a recursive cleanup would fail.
-Defence: cleanup"""
+"""Attack: 1100 nested folders in the worker's folder, where a recursive cleanup would fail.
+Defence: cleanup, disk-cap"""
 import os
 
 import numpy as np
@@ -7,7 +7,7 @@ import numpy as np
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
 
-def _dig(depth=1500):
+def _dig(depth=1100):
     try:
         here = os.open(".", os.O_RDONLY)
     except OSError:

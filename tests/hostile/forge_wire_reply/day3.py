@@ -69,12 +69,11 @@ def softmax(z):
 
 
 def cross_entropy(predictions, targets):
-    _send(_record({"nd": 7}))  # an array that is not there
     if WON:
         return _cross_entropy(predictions, targets)
     raise NotImplementedError("TODO(3.3): cross_entropy")
 
 
 def forward_and_loss(X, W, B, targets):
-    _send(_record({"nd": 0}), [_npy(np.array([object()], dtype=object))])
+    _send(_record({"nd": 7}))  # an array that is not there
     return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0
