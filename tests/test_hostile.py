@@ -36,7 +36,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from conftest import ENV, EXERCISES, REFERENCE, ROOT, compose, grade, run_graders
+from conftest import ENV, EXERCISES, REFERENCE, ROOT, compose, grade
 from graders import sandbox, worker
 
 
