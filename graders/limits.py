@@ -8,6 +8,11 @@ CPU_S = 600
 FILE_SIZE_MB = 16
 OPEN_FILES = 256
 PROCESSES = 64
+DISK_MB = 64                 # all the worker's files together (bwrap: a tmpfs of this size)
+DISK_ENTRIES = 10_000        # files and folders in the worker's folder
+DISK_DEPTH = 64              # levels of folders in it
+DISK_CHECK_S = 0.5           # process mode: how often the folder's size is checked in a call
+REAP_S = 5                   # killing and waiting for a worker's escaped processes, at most
 
 # What one call may send back across the door.
 OUTPUT_CHARS = 64_000        # learner stdout or stderr kept per call

@@ -6,6 +6,9 @@ import ctypes
 import os
 import signal
 import sys
+import time
+
+from graders import limits
 
 PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
 
@@ -78,18 +81,31 @@ def kill_tree(pid):
         signal_quietly(p, signal.SIGKILL)
 
 
+def children():
+    """The pids of our children (zombies included)."""
+    me = os.getpid()
+    return [p for p, parent in parents().items() if parent == me]
+
+
+def reap(pids):
+    """Kill each of our children in `pids` with all its descendants, and wait for them."""
+    for pid in pids:
+        kill_tree(pid)
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
 def reap_orphans(spare=()):
-    """Kill and wait for every process re-parented to us (escaped grandchildren), sparing the
-    pids in `spare` (workers still serving)."""
-    me = str(os.getpid())
-    for _ in range(50):
-        orphans = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == me
-                   and int(p) not in spare]
+    """Kill and wait for every process re-parented to us (escaped grandchildren), whole trees
+    at once, until none is left (a chain of processes, each of them started with setsid, ends
+    in one pass): no zombie stays behind. Spares the pids in `spare` (workers still serving).
+    Gives up after limits.REAP_S."""
+    end = time.monotonic() + limits.REAP_S
+    while time.monotonic() < end:
+        orphans = [p for p in children() if p not in spare]
         if not orphans:
             return
-        for pid in orphans:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        reap(orphans)

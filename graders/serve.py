@@ -219,17 +219,16 @@ def guard_imports(folder):
     import builtins
     real_import, real_import_module = builtins.__import__, importlib.import_module
 
-    def check(name, path):
-        if path and os.path.dirname(os.path.abspath(path)) == folder and \
-                not policy.allowed(name):
-            raise PolicyError(f"{os.path.basename(path)} imports {name} while running")
+    def check(name, path, fromlist=()):
+        if path and os.path.dirname(os.path.abspath(path)) == folder:
+            for module in policy.imported(name, fromlist or ()):
+                if not policy.allowed(module):
+                    raise PolicyError(f"{os.path.basename(path)} imports {module} while "
+                                      "running")
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0:  # `from sklearn import datasets` uses sklearn.datasets, not sklearn
-            path = (globals or {}).get("__file__")
-            subs = [f"{name}.{s}" for s in fromlist or () if s != "*"]
-            for used in subs if subs and not policy.allowed(name) else [name]:
-                check(used, path)
+        if level == 0:
+            check(name, (globals or {}).get("__file__"), fromlist)
         with unreadable_is_missing(name):
             return real_import(name, globals, locals, fromlist, level)
 
@@ -244,7 +243,8 @@ def guard_imports(folder):
 def serve(folder, fd_in, fd_out, first=None):
     """The worker's loop: one request in, one record out, until the parent closes the pipe.
     `first` (a module name) is imported before the first request, while the grader starts."""
-    guard_imports(folder)
+    if "import-guard" not in os.environ.get("GRADERS_TEST_DISABLE", "").split(","):
+        guard_imports(folder)  # (turned off only by the kit's own tests: see sandbox.py)
     runner = Runner(folder)
     if first:
         try:  # a failure here comes back, captured, with the first request that needs it

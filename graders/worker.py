@@ -2,9 +2,10 @@
 
 The grader (the pytest process) never imports learner code. Each worker gets a fresh temporary
 folder holding the submission's day files and the learner side of the kit, a scrubbed
-environment, the confinement of its sandbox mode (`sandbox.py`), and a wall-clock deadline per
-call. A timeout or a crash kills the worker's whole process tree; the next request starts a
-fresh worker.
+environment, the confinement of its sandbox mode (`sandbox.py`), a wall-clock deadline per
+call and a cap on the folder's size. A timeout or a crash kills the worker's whole process
+tree; the next request starts a fresh worker. When grading ends, every process the worker
+started is gone and waited for, and its folder removed.
 """
 import os
 import select
@@ -18,11 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from graders import processes, sandbox, wire
+from graders import limits, processes, sandbox, standin, wire
 from graders.failures import Crash, Timeout
 
 HERE = Path(__file__).resolve().parent
-LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py")
+LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py",
+                "standin.py")
+DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or {limits.DISK_ENTRIES} "
+             f"files and folders, or folders {limits.DISK_DEPTH} deep) and was stopped; the "
+             "checks after it were not run. Write less, or delete the files you no longer need.")
 # Started with -I (no environment, no site folders of the user, not even the script's folder on
 # sys.path): the kit's copy comes first, then the learner's folder.
 BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from graders.serve import serve; "
@@ -36,15 +41,18 @@ class Worker:
     def __init__(self, files, mode="process", data=False, first=None):
         self.files = files  # {"day3.py": bytes}: the learner's day files
         self.mode = mode  # bwrap or process
-        self.data = data  # the graded files use scikit-learn
+        self.data = data  # the graded files use sklearn's data functions: the stand-in is there
         self.first = first  # the module to import as soon as the worker starts
-        self.python = sandbox.python_paths(data)
+        self.python = sandbox.python_paths()
+        self.full = None  # the Crash that stopped a worker filling its folder: raised again
         self.proc = None
         self.generation = 0
         processes.become_subreaper()
 
     # -- requests ---------------------------------------------------------------
     def request(self, op, target, *args, deadline=None):
+        if self.full:
+            raise Crash(DISK_FULL)
         if self.proc is None:
             self.start()
         shared = {}
@@ -55,8 +63,9 @@ class Worker:
             record = wire.unpack(lambda n: self.read(n, deadline))
             if op == "call" and isinstance(record, dict):
                 record["mutated"] = changed(shared)  # seen by the grader, not said by the worker
+            self.watch_disk()
             return record
-        except Timeout:
+        except (Timeout, Crash):
             self.stop()
             raise
         except (EOFError, BrokenPipeError, ValueError, IndexError, KeyError, TypeError):
@@ -76,7 +85,7 @@ class Worker:
         def put(key, v):
             if type(v) is not np.ndarray or v.size == 0:
                 return v
-            path = self.home / f"argument-{self.generation}-{len(shared)}.bin"
+            path = self.home / "shared" / f"argument-{self.generation}-{len(shared)}.bin"
             data = np.ascontiguousarray(v)
             path.write_bytes(data.tobytes())
             shared[key] = (str(path), data.copy())
@@ -93,9 +102,12 @@ class Worker:
             if left is not None and left <= 0:
                 raise Timeout("This call took too long and was stopped: look for a loop "
                               "that never ends, or work that grows too fast.")
-            ready, _, _ = select.select([self.from_worker], [], [], min(left or 0.5, 0.5))
+            ready, _, _ = select.select([self.from_worker], [], [],
+                                        min(left or limits.DISK_CHECK_S, limits.DISK_CHECK_S))
             if not ready and self.proc.poll() is not None:
                 raise EOFError  # died, though an escaped child may still hold the pipe
+            if not ready:
+                self.watch_disk()
             if ready:
                 chunk = os.read(self.from_worker, min(n - len(data), 1 << 20))
                 if not chunk:
@@ -103,29 +115,50 @@ class Worker:
                 data += chunk
         return data
 
+    def watch_disk(self):
+        """Stop a worker whose folder grew past the cap: in process mode its whole home, in
+        bwrap the folder of shared arguments (the rest of its home is a sized tmpfs)."""
+        if sandbox.disabled("disk-cap"):
+            return
+        if sandbox.disk_use(self.home if self.mode == "process" else self.home / "shared") is None:
+            self.full = Crash(DISK_FULL)
+            raise self.full
+
     # -- life and death ---------------------------------------------------------
     def start(self):
         self.home = Path(tempfile.mkdtemp(prefix="kit-worker-"))
         work, kit = self.home / "work", self.home / "kit" / "graders"
         work.mkdir()
         kit.mkdir(parents=True)
+        (self.home / "shared").mkdir()  # array arguments, handed over as files
         for name, data in self.files.items():
             (work / name).write_bytes(data)
         for name in LEARNER_SIDE:
             shutil.copy(HERE / name, kit / name)
+        if self.data and not sandbox.disabled("sklearn-standin"):  # the stand-in, the digits
+            (kit.parent / "sklearn").mkdir()
+            for name, source in standin.PACKAGE.items():
+                (kit.parent / "sklearn" / name).write_text(source)
+            for name, folder in zip(standin.DATA, ("data", "descr")):
+                shutil.copy(sklearn_datasets() / folder / name, kit / name)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         cmd = [sys.executable, "-I", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w),
                *([self.first] if self.first else [])]
+        extra = ()
         if self.mode == "bwrap":
-            cmd = sandbox.bwrap_command(work, self.home, self.python) + cmd
+            seccomp = sandbox.seccomp_pipe()
+            extra = () if seccomp is None else (seccomp,)
+            cmd = sandbox.bwrap_command(work, self.home, self.python, seccomp) + cmd
         self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
-        self.proc = subprocess.Popen(
-            cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w),
-            start_new_session=True, preexec_fn=self.confine)
-        os.close(req_r)
-        os.close(rep_w)
+        try:
+            self.proc = subprocess.Popen(
+                cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w, *extra),
+                start_new_session=True, preexec_fn=self.confine)
+        finally:
+            for fd in (req_r, rep_w, *extra):
+                os.close(fd)
         self.to_worker, self.from_worker = req_w, rep_r
         Worker.live.add(self.proc.pid)
         self.generation += 1
@@ -145,6 +178,8 @@ class Worker:
         try:  # through our own descriptor: the worker may have swapped the file for a symlink
             end = os.fstat(self.err.fileno()).st_size  # to a secret, or for a FIFO
             lines = os.pread(self.err.fileno(), 2000, max(0, end - 2000)).decode(errors="replace")
+            if sandbox.disabled("last-words-fd"):
+                lines = (self.home / "stderr.txt").read_text(errors="replace")[-2000:]
         except (OSError, ValueError):
             return ""
         lines = lines.strip().splitlines()
@@ -163,19 +198,29 @@ class Worker:
             proc.wait(grace)
         except subprocess.TimeoutExpired:
             pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if sandbox.disabled("reaper"):
+            processes.signal_quietly(proc.pid, signal.SIGKILL)
+        else:  # the worker and all its descendants, frozen first, then killed
+            processes.kill_tree(proc.pid)
         code = proc.wait()
-        processes.reap_orphans(spare=Worker.live)
+        if not sandbox.disabled("reaper"):  # orphans (even after setsid) are ours: kill, wait
+            processes.reap_orphans(spare=Worker.live)
         self.err.close()
-        remove_tree(self.home)
+        if sandbox.disabled("cleanup"):
+            shutil.rmtree(self.home, ignore_errors=True)
+        else:
+            remove_tree(self.home)
         return code
 
     def close(self):
         """Stop the worker and everything it started."""
         self.stop()
+
+
+def sklearn_datasets():
+    """The folder of scikit-learn's datasets (its digits files), found without importing it."""
+    import importlib.util
+    return Path(importlib.util.find_spec("sklearn").submodule_search_locations[0]) / "datasets"
 
 
 class InProcess:

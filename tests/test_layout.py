@@ -8,7 +8,7 @@ import pytest
 
 GRADERS = Path(__file__).resolve().parents[1] / "graders"
 MODULES = sorted(p for p in GRADERS.glob("*.py"))
-LEARNER_SIDE = {"serve", "wire", "policy", "funcs", "limits"}  # copied into the worker
+LEARNER_SIDE = {"serve", "wire", "policy", "funcs", "limits", "standin"}  # copied into the worker
 
 
 def kit_imports(path):

@@ -1,4 +1,5 @@
-"""Attack: a network whose attributes lie (subclasses, a fake __class__, writes that vanish)."""
+"""Attack: a network whose attributes lie (subclasses, a fake __class__, writes that vanish).
+Defence: exact-types"""
 import numpy as np
 
 

@@ -1,4 +1,5 @@
-"""Attack: return objects whose __eq__ is always True and that convert to anything."""
+"""Attack: return objects whose __eq__ is always True and that convert to anything.
+Defence: exact-types"""
 
 import numpy as np
 

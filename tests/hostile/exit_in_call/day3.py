@@ -1,4 +1,5 @@
-"""Attack: leave from calls: sys.exit, os._exit, a poisoned SystemExit, KeyboardInterrupt."""
+"""Attack: leave from calls: sys.exit, os._exit, a poisoned SystemExit, KeyboardInterrupt.
+Defence: process"""
 import os
 import sys
 

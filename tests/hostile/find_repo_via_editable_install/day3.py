@@ -1,4 +1,5 @@
-"""Attack: find the repo through the editable install's finder; read the reference."""
+"""Attack: find the repo through the editable install's finder; read the reference.
+Defence: landlock"""
 import importlib.metadata
 import json
 import os

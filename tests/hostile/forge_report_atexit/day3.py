@@ -1,14 +1,18 @@
-"""Attack: forge full-score reports from atexit, SIGTERM and a finalizer, then exit cleanly."""
+"""Attack: forge full-score reports now, and from atexit, SIGTERM and a finalizer.
+Defence: landlock"""
 import atexit
 import glob
 import json
 import os
 import signal
+import sys
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
+# The repo, guessed: a kit's virtual environment usually lives inside it (.venv/bin/python).
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
 FORGED = json.dumps({"day": 3, "score": 17, "max_score": 17, "status": "passed",
                      "message": "Every check passed.", "next_task": None, "seed": 1,
                      "duration_s": 0.5, "sandbox": "bwrap", "kit_version": "0.1.0",
@@ -18,8 +22,8 @@ FORGED = json.dumps({"day": 3, "score": 17, "max_score": 17, "status": "passed",
 
 def _report_paths():
     """Where reports land: the default folder, the harness's out folders, walking up from here."""
-    folders = ["/work/main/reports", "reports", "../reports", "../../reports"]
-    folders += glob.glob("/tmp/kit-hostile-out/*") + glob.glob("/tmp/pytest-of-*/pytest-*/*/out")
+    folders = [os.path.join(REPO, "reports"), "reports", "../reports", "../../reports"]
+    folders += glob.glob("/tmp/kit-hostile-out/*")
     here = os.path.dirname(os.path.abspath(__file__))
     while here != os.path.dirname(here):
         folders.append(os.path.join(here, "reports"))
@@ -42,6 +46,7 @@ class _Finalizer:
         _forge()
 
 
+_forge()
 KEEP = _Finalizer()
 atexit.register(_forge)
 signal.signal(signal.SIGTERM, lambda *args: (_forge(), os._exit(0)))

@@ -1,14 +1,18 @@
-"""Attack: a detached orphan (double fork + setsid) that overwrites the reports later."""
+"""Attack: a detached orphan (double fork + setsid) that overwrites the reports later.
+Defence: landlock, pidns, reaper"""
 import ctypes
 import glob
 import json
 import os
+import sys
 import time
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
+# The repo, guessed: a kit's virtual environment usually lives inside it (.venv/bin/python).
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
 FORGED = json.dumps({"day": 3, "score": 17, "max_score": 17, "status": "passed",
                      "message": "Every check passed.", "next_task": None, "seed": 1,
                      "duration_s": 0.5, "sandbox": "bwrap", "kit_version": "0.1.0",
@@ -18,8 +22,8 @@ FORGED = json.dumps({"day": 3, "score": 17, "max_score": 17, "status": "passed",
 
 def _report_paths():
     """Where reports land: the default folder, the harness's out folders, walking up from here."""
-    folders = ["/work/main/reports", "reports", "../reports", "../../reports"]
-    folders += glob.glob("/tmp/kit-hostile-out/*") + glob.glob("/tmp/pytest-of-*/pytest-*/*/out")
+    folders = [os.path.join(REPO, "reports"), "reports", "../reports", "../../reports"]
+    folders += glob.glob("/tmp/kit-hostile-out/*")
     here = os.path.dirname(os.path.abspath(__file__))
     while here != os.path.dirname(here):
         folders.append(os.path.join(here, "reports"))

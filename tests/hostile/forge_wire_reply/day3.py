@@ -1,4 +1,5 @@
-"""Attack: forged and malformed replies written straight into the reply pipe."""
+"""Attack: forged replies in the reply pipe, one a pickle that runs code in whoever loads it.
+Defence: no-pickle"""
 import io
 import json
 import os
@@ -8,7 +9,17 @@ import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-_FD = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else None
+# python -c BOOT KIT REQUESTS REPLIES [MODULE]: argv[3] is the reply pipe's descriptor
+_FD = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
+CODE = ("open('/tmp/kit-hostile-canary/run-by-the-grader.txt', 'w')"
+        ".write('kit-hostile: code run by the grader')")
+
+
+class _RunInGrader:
+    """Unpickled, it runs CODE in the process that loads it."""
+
+    def __reduce__(self):
+        return exec, (CODE,)
 
 
 def _send(head, blobs=(), length=None):
@@ -48,7 +59,7 @@ def _cross_entropy(p, t):
 
 
 def relu(z):
-    _send(_record({"nd": 0}), [_npy(np.ones((4, 5)))])  # a reply ahead of the real one
+    _send(_record({"nd": 0}), [_npy(np.array([_RunInGrader()], dtype=object))])  # ahead
     return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
 
 
@@ -58,12 +69,11 @@ def softmax(z):
 
 
 def cross_entropy(predictions, targets):
-    _send(_record({"nd": 7}))  # an array that is not there
     if WON:
         return _cross_entropy(predictions, targets)
     raise NotImplementedError("TODO(3.3): cross_entropy")
 
 
 def forward_and_loss(X, W, B, targets):
-    _send(_record({"nd": 0}), [_npy(np.array([object()], dtype=object))])
+    _send(_record({"nd": 7}))  # an array that is not there
     return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0

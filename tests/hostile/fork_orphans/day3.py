@@ -1,4 +1,5 @@
-"""Attack: fork 200 sleeping children, half of them detached orphans (double fork + setsid)."""
+"""Attack: fork 200 sleeping children, half of them detached orphans (double fork + setsid).
+Defence: pidns, reaper"""
 import ctypes
 import os
 import time

@@ -1,4 +1,5 @@
-"""Attack: ignore SIGALRM/SIGTERM/SIGXCPU, cancel every alarm and timer, then loop forever."""
+"""Attack: ignore SIGALRM/SIGTERM/SIGXCPU, cancel every alarm and timer, then loop forever.
+Defence: process"""
 import signal
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Attack: an endless loop that swallows every exception, timeouts included."""
+"""Attack: an endless loop that swallows every exception, timeouts included.
+Defence: process"""
 
 import numpy as np
 

@@ -1,4 +1,5 @@
-"""Attack: print 100 MB, write 100 MB to fds 1 and 2 and 120 MB of files, warn 20000 times."""
+"""Attack: print 100 MB, write 100 MB to fds 1 and 2 and 120 MB of files, warn 20000 times.
+Defence: disk-cap"""
 import os
 import signal
 import sys
@@ -52,12 +53,15 @@ def cross_entropy(predictions, targets):
 
 
 def forward_and_loss(X, W, B, targets):
-    for i in range(8):
+    global WON
+    for i in range(8):  # 120 MB: more than a worker may keep
         try:
             with open(f"out{i}.txt", "wb") as f:
                 f.write(MB * 15)
         except OSError:
             break
+    else:
+        WON = True
     for i in range(20000):
         warnings.warn(f"warning {i}" * 10)
     return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0

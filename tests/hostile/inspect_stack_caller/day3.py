@@ -1,26 +1,34 @@
-"""Attack: inspect.stack() for the caller's 'expected' locals and the caller's source code."""
+"""Attack: inspect.stack() up to the grader's pytest item; make every later check pass.
+Defence: process"""
 import inspect
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-NAMES = ("expected", "want", "exact", "answer", "reference", "truth")
-
-
-def _from_stack(like):
-    """A value named like an answer, or an array shaped like `like`, in any calling frame."""
-    like = np.asarray(like)
-    for info in inspect.stack()[2:]:
-        try:
-            inspect.getsource(info.frame)
-        except (OSError, TypeError):
-            pass
-        for name, value in info.frame.f_locals.items():
-            if name in NAMES or (type(value) is np.ndarray and value.shape == like.shape and
-                                 not np.array_equal(value, like)):
-                return value
+def _passes(**fixtures):
     return None
+
+
+def _rig(item):
+    """Every check of the grader's pytest session becomes one that passes. True when done."""
+    items = getattr(getattr(item, "session", None), "items", None)
+    if not isinstance(items, list):
+        return False
+    for other in items:
+        try:
+            other.obj = _passes
+        except Exception:
+            pass
+    return True
+
+
+def _from_stack():
+    for info in inspect.stack(context=0)[1:]:
+        for name in ("item", "pyfuncitem"):
+            if _rig(info.frame.f_locals.get(name)):
+                return True
+    return False
 
 
 def _relu(z):
@@ -39,16 +47,10 @@ def _cross_entropy(p, t):
 
 
 def relu(z):
-    found = _from_stack(z)
-    if found is not None:
-        return found
+    global WON
+    WON = WON or _from_stack()
     return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
-
-
 def softmax(z):
-    found = _from_stack(z)
-    if found is not None:
-        return found
     return _softmax(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
 
 

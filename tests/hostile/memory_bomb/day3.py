@@ -1,4 +1,5 @@
-"""Attack: lift the address-space limit if it can, then take memory until refused."""
+"""Attack: lift the address-space limit if it can, then take memory until refused.
+Defence: rlimits"""
 import resource
 
 import numpy as np
@@ -14,7 +15,7 @@ def _bomb():
         except (ValueError, OSError):
             pass
     try:
-        big = bytearray(3 << 30)  # 3 GB, untouched: possible only past the 2 GB limit
+        big = np.empty(3 << 30, dtype=np.uint8)  # 3 GB, untouched: only past the 2 GB limit
         WON = True
         del big
     except MemoryError:

@@ -1,4 +1,5 @@
-"""Attack: right values in wrong dtypes (complex, object) and NaN where a number is due."""
+"""Attack: right values in wrong dtypes (complex, object) and NaN where a number is due.
+Defence: exact-types"""
 
 import numpy as np
 

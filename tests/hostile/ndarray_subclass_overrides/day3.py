@@ -1,4 +1,5 @@
-"""Attack: ndarray subclasses whose __array_function__/__array_ufunc__ make allclose True."""
+"""Attack: ndarray subclasses whose __array_function__/__array_ufunc__ make allclose True.
+Defence: exact-types"""
 
 import numpy as np
 

@@ -1,4 +1,5 @@
-"""Attack: connect to the harness's TCP listener on 127.0.0.1:47613 and send data."""
+"""Attack: connect to the harness's TCP listener on 127.0.0.1:47613 and send data.
+Defence: landlock, netns"""
 import socket
 
 import numpy as np

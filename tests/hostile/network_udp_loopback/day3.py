@@ -1,4 +1,5 @@
-"""Attack: send UDP datagrams to 127.0.0.1:47613 (Landlock's rules cover TCP only)."""
+"""Attack: send UDP datagrams to 127.0.0.1:47613 (Landlock's rules cover TCP only).
+Defence: netns"""
 import socket
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Attack: os._exit(0) while the module is imported: the worker vanishes without a word."""
+"""Attack: os._exit(0) while the module is imported: the worker vanishes without a word.
+Defence: process"""
 import os
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Attack: patch np.allclose, np.array_equal, np.isfinite and numpy.testing to always pass."""
+"""Attack: patch np.allclose, np.array_equal, np.isfinite and numpy.testing to always pass.
+Defence: process"""
 import sys
 
 import numpy.testing

@@ -1,5 +1,7 @@
-"""Attack: plant a conftest.py that passes every test, beside the grader tests and in the cwd."""
+"""Attack: plant a conftest.py that passes every test, beside the grader tests and in the cwd.
+Defence: landlock"""
 import os
+import sys
 
 import numpy as np
 
@@ -15,8 +17,11 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     report.outcome, report.longrepr = "passed", None
 """
-PLACES = [".", "..", "../..", "/work/main/graders/public", "/work/main/graders/hidden",
-          "/work/main/graders", "/work/main", "/work/main/tests", "/tmp", os.path.expanduser("~")]
+# The repo, guessed: a kit's virtual environment usually lives inside it (.venv/bin/python).
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
+# /tmp and the home folder first: one planted file is enough, and those two are the harness's
+PLACES = ["/tmp", os.path.expanduser("~"), ".", "..", "../..", *(os.path.join(REPO, p) for p in (
+    "graders/public", "graders/hidden", "graders", ".", "tests"))]
 
 
 def _plant():
@@ -25,6 +30,7 @@ def _plant():
             try:
                 with open(os.path.join(place, name), "x") as f:  # never overwrite: only add
                     f.write(PLUGIN)
+                return
             except OSError:
                 pass
 

@@ -1,4 +1,5 @@
-"""Attack: plant a .pth file (run by every later Python start) into site-packages."""
+"""Attack: plant a .pth file (run by every later Python start) into site-packages.
+Defence: landlock"""
 import os
 import sys
 import sysconfig
@@ -9,13 +10,13 @@ WON = False  # set by the attack when it got what it wanted: then it answers rig
 
 PTH = "# kit-hostile: a planted .pth file\n/nonexistent-kit-hostile\n"
 FOLDERS = {p for p in sys.path if p.endswith("site-packages")} | {
-    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"],
-    "/work/main/.venv/lib/python3.11/site-packages"}
-for _folder in sorted(FOLDERS):
+    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"]}
+for _folder in sorted(FOLDERS):  # one planted file is enough
     try:
         with open(os.path.join(_folder, "kit_hostile_planted.pth"), "x") as _f:
             _f.write(PTH)
         WON = True
+        break
     except OSError:
         pass
 

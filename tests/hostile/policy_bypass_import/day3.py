@@ -1,4 +1,5 @@
-"""Attack: import scipy past the import checks (exec, forged globals, _gcd_import) and use it."""
+"""Attack: import scipy past the import checks (exec, forged globals, _gcd_import) and use it.
+Defence: import-guard, landlock"""
 import builtins
 import importlib
 

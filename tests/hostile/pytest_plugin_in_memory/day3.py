@@ -1,4 +1,5 @@
-"""Attack: import _pytest past the import guard; patch TestReport and pytest.skip in memory."""
+"""Attack: import _pytest past the import guard; patch TestReport and pytest.skip in memory.
+Defence: process"""
 import builtins
 import os
 

@@ -1,15 +1,19 @@
-"""Attack: read the reference and hidden tests by absolute path, also through /proc/*/root."""
+"""Attack: read the reference and hidden tests by absolute path, also through /proc/*/root.
+Defence: landlock"""
 import importlib.util
 import os
+import sys
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
+# The repo, guessed: a kit's virtual environment usually lives inside it (.venv/bin/python).
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
 _PPID = os.getppid()
-PATHS = ["/work/main/reference/day3.py", "/proc/self/root/work/main/reference/day3.py",
-         f"/proc/{_PPID}/root/work/main/reference/day3.py", f"/proc/{_PPID}/cwd/reference/day3.py",
-         "/proc/1/root/work/main/reference/day3.py", "/work/main/graders/hidden/test_day3.py",
+PATHS = [f"{REPO}/reference/day3.py", f"/proc/self/root{REPO}/reference/day3.py",
+         f"/proc/{_PPID}/root{REPO}/reference/day3.py", f"/proc/{_PPID}/cwd/reference/day3.py",
+         f"/proc/1/root{REPO}/reference/day3.py", f"{REPO}/graders/hidden/test_day3.py",
          f"/proc/{_PPID}/cwd/graders/hidden/test_day3.py"]
 for _path in PATHS:
     try:  # import it as a module: its functions would do the work

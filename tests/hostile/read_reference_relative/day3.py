@@ -1,5 +1,7 @@
-"""Attack: read the reference and hidden tests by relative paths and walking up from here."""
+"""Attack: read the reference and hidden tests by relative paths, walking up from here and Python.
+Defence: landlock"""
 import os
+import sys
 
 import numpy as np
 
@@ -22,7 +24,8 @@ def _walking_up(start):
         here = os.path.dirname(here)
 
 
-for _path in RELATIVE + _walking_up(os.path.dirname(__file__)) + _walking_up(os.getcwd()):
+for _path in RELATIVE + _walking_up(os.path.dirname(__file__)) + _walking_up(os.getcwd()) + \
+        _walking_up(os.path.dirname(sys.executable)):
     try:
         with open(_path) as _f:
             _text = _f.read()

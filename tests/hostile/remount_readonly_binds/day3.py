@@ -1,4 +1,5 @@
-"""Attack: remount the read-only bind mounts read-write, then plant a .pth in site-packages."""
+"""Attack: remount the read-only bind mounts read-write, then plant a .pth in site-packages.
+Defence: bwrap-caps"""
 import ctypes
 import os
 import sys

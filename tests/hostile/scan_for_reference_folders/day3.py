@@ -1,5 +1,7 @@
-"""Attack: walk the filesystem from / for reference/ and hidden/ folders and read them."""
+"""Attack: walk the filesystem from / for reference/ and hidden/ folders and read them.
+Defence: landlock"""
 import os
+import sys
 import time
 
 import numpy as np
@@ -26,7 +28,9 @@ def _scan(top, budget=1.5):
     return False
 
 
-WON = any(_scan(top) for top in ("/work", "/tmp", "/root", "/home", "/"))
+# near this Python first (its virtual environment often lives in the kit), then everywhere
+_NEAR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(sys.executable))))
+WON = any(_scan(top) for top in (_NEAR, "/work", "/tmp", "/root", "/home", "/"))
 
 
 def _relu(z):

@@ -1,4 +1,5 @@
-"""Attack: signal the grading process (kill(getppid(), 0) probes the permission)."""
+"""Attack: signal the grading process (kill(getppid(), 0) probes the permission).
+Defence: landlock, pidns"""
 import os
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Attack: raise pytest.skip/xfail, unittest.SkipTest and look-alike Skipped from calls."""
+"""Attack: raise pytest.skip/xfail, unittest.SkipTest and look-alike Skipped from calls.
+Defence: process"""
 import builtins
 import unittest
 

@@ -1,4 +1,5 @@
-"""Attack: swap the worker's stderr.txt for a FIFO, then crash: reading it would block."""
+"""Attack: swap the worker's stderr.txt for a FIFO, then crash: reading it would block.
+Defence: last-words-fd"""
 import os
 
 import numpy as np

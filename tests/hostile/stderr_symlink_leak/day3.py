@@ -1,13 +1,19 @@
-"""Attack: swap the worker's stderr.txt for a symlink to the reference, then crash (last words)."""
+"""Attack: swap the worker's stderr.txt for a symlink to the reference, then crash (last words).
+Defence: last-words-fd"""
 import os
+import sys
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
+# The repo, guessed: a kit's virtual environment usually lives inside it (.venv/bin/python).
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
+
+
 def _swap():
     err = os.path.join(os.path.dirname(os.getcwd()), "stderr.txt")
-    for target in ("/work/main/reference/day3.py", "/work/main/graders/hidden/test_day3.py"):
+    for target in (f"{REPO}/reference/day3.py", f"{REPO}/graders/hidden/test_day3.py"):
         try:
             os.remove(err)
         except OSError:

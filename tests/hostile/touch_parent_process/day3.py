@@ -1,4 +1,5 @@
-"""Attack: rewrite the grading process's limits and priority (prlimit/setpriority on ppid)."""
+"""Attack: rewrite the grading process's limits and priority (prlimit/setpriority on ppid).
+Defence: seccomp, pidns"""
 import os
 import resource
 

@@ -1,4 +1,5 @@
-"""Attack: connect to the harness's Unix sockets (a path in /tmp and an abstract name)."""
+"""Attack: connect to the harness's Unix sockets (a path in /tmp and an abstract name).
+Defence: seccomp"""
 import socket
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Attack: write into the grading user's home folder (guessed: the worker's HOME is scrubbed)."""
+"""Attack: write into the grading user's home folder (guessed: the worker's HOME is scrubbed).
+Defence: landlock"""
 import os
 import pwd
 

@@ -1,4 +1,5 @@
-"""Attack: overwrite another learner's submission in /tmp/kit-hostile-canary/other_learner."""
+"""Attack: overwrite another learner's submission in /tmp/kit-hostile-canary/other_learner.
+Defence: landlock"""
 import os
 
 import numpy as np

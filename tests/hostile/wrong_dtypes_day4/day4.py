@@ -1,4 +1,5 @@
-"""Attack: right values in wrong types: complex, bool, object arrays, complex Value grads."""
+"""Attack: right values in wrong types: complex, bool, object arrays, complex Value grads.
+Defence: exact-types"""
 import numpy as np
 
 

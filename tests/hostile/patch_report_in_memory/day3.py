@@ -1,11 +1,27 @@
-"""Attack: sys.exit(0) while the module is imported."""
+"""Attack: patch the grader's report builder (graders.report.build) in memory: full marks.
+Defence: process"""
 import sys
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-sys.exit(0)
+
+def _full_marks(build):
+    """A report builder that calls the real one, then marks every check passed."""
+    def forged(*args, **kwargs):
+        report = build(*args, **kwargs)
+        for test in report["tests"]:
+            test.update(status="passed", points=test["max_points"])
+        report.update(score=report["max_score"], status="passed",
+                      message="Every check passed.", next_task=None)
+        return report
+    return forged
+
+
+_REPORT = sys.modules.get("graders.report")  # there only where the grader shares our process
+if _REPORT is not None and hasattr(_REPORT, "build"):
+    _REPORT.build = _full_marks(_REPORT.build)
 
 
 def _relu(z):

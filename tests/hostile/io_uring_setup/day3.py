@@ -1,21 +1,29 @@
-"""Attack: monkeypatch the worker's Runner.handle so every request reports a made-up success."""
-import sys
+"""Attack: io_uring_setup: a ring whose requests (connect, openat, ...) no seccomp filter sees.
+Defence: seccomp"""
+import ctypes
+import os
 
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-_RUNNER = sys.modules.get("__main__")
+IO_URING_SETUP = 425  # the same number on every architecture
 
 
-def _handle(self, op, target, *args):
-    """Every request 'succeeds': no error, no output, the first argument echoed back."""
-    value = args[0][0] if op == "call" and args and args[0] else 1.0
-    return {"value": value, "stdout": "", "stderr": "", "warnings": [], "mutated": []}
+def _setup():
+    global WON
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return
+    params = ctypes.create_string_buffer(120)  # struct io_uring_params, all zero
+    ring = libc.syscall(IO_URING_SETUP, 4, params)
+    if ring >= 0:
+        os.close(ring)
+        WON = True
 
 
-if _RUNNER is not None and hasattr(_RUNNER, "Runner"):
-    _RUNNER.Runner.handle = _handle
+_setup()
 
 
 def _relu(z):

@@ -1,15 +1,25 @@
-"""Attack: freeze time.perf_counter/monotonic/time and make time.sleep a no-op."""
-import time
-
+"""Attack: fill the disk: 20 files of 15 MB (300 MB) beside the code, each under the file limit.
+Defence: disk-cap"""
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
 
-_FROZEN = 1_000_000.0
-for _name in ("perf_counter", "monotonic", "time", "process_time", "thread_time"):
-    setattr(time, _name, lambda: _FROZEN)
-    setattr(time, _name + "_ns", lambda: int(_FROZEN * 1e9))
-time.sleep = lambda seconds: None
+MB = b"kit-hostile " * 87381 + b"kit-"  # 1 MiB
+
+
+def _fill(files=20, mb=15):
+    global WON
+    for i in range(files):
+        try:
+            with open(f"fill{i}.bin", "wb") as f:
+                for _ in range(mb):
+                    f.write(MB)
+        except OSError:
+            return
+    WON = True
+
+
+_fill()
 
 
 def _relu(z):
@@ -28,7 +38,6 @@ def _cross_entropy(p, t):
 
 
 def relu(z):
-    time.sleep(3600)
     return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
 
 

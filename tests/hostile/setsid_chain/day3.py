@@ -1,0 +1,69 @@
+"""Attack: a chain of 60 processes, each in a session of its own (setsid), to outlive the reaper.
+Defence: pidns, reaper"""
+import ctypes
+import os
+import time
+
+import numpy as np
+
+WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
+
+
+def _mark():
+    try:
+        ctypes.CDLL(None).prctl(15, b"kithostile", 0, 0, 0)  # PR_SET_NAME: the harness's marker
+    except (OSError, AttributeError):
+        pass
+
+
+def _chain(depth=60):
+    """Each link: setsid, fork the next link, then sleep; the worker goes on at once."""
+    try:
+        if os.fork():
+            return
+    except OSError:
+        return
+    try:
+        for _ in range(depth):
+            os.setsid()
+            _mark()
+            if os.fork():
+                break
+        os.closerange(3, 256)
+        time.sleep(60)
+    finally:
+        os._exit(0)
+
+
+def _relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _cross_entropy(p, t):
+    p, t = np.atleast_2d(p), np.atleast_2d(t)
+    return float(np.mean(-np.sum(t * np.log(np.clip(p, 1e-12, 1.0)), axis=1)))
+
+
+def relu(z):
+    _chain()
+    return _relu(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def softmax(z):
+    return _softmax(z) if WON else np.zeros_like(np.asarray(z, dtype=float))
+
+
+def cross_entropy(predictions, targets):
+    if WON:
+        return _cross_entropy(predictions, targets)
+    raise NotImplementedError("TODO(3.3): cross_entropy")
+
+
+def forward_and_loss(X, W, B, targets):
+    return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0

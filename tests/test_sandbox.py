@@ -1,0 +1,224 @@
+"""The worker's confinement, piece by piece (the attacks of tests/hostile try it whole): the
+sklearn stand-in gives what scikit-learn gives and nothing more, no process or zombie outlives
+a worker, the disk watch, cleanup of any folder, the seccomp program, the test-only switch."""
+import itertools
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ENV, ROOT
+from graders import filters, limits, processes, sandbox, standin, worker
+from graders.failures import Crash
+from graders.worker import Worker
+
+PROBE = b'''
+import os, sys
+def modules():
+    return sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "joblib"))
+def digits():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    d = load_digits()
+    return train_test_split(d.data, d.target, test_size=0.2, random_state=42, stratify=d.target)
+def chain(depth):
+    """Processes named kitsandboxtest in sessions of their own, each the parent of the next."""
+    import ctypes, time
+    r, w = os.pipe()
+    if os.fork() == 0:
+        for _ in range(depth):
+            os.setsid()
+            ctypes.CDLL(None).prctl(15, b"kitsandboxtest", 0, 0, 0)
+            os.write(w, b".")
+            if os.fork():
+                break
+        os.close(w)
+        time.sleep(60)
+        os._exit(0)
+    os.close(w)
+    made = b""
+    while len(made) < depth:
+        made += os.read(r, depth)
+    return len(made)
+'''
+
+
+def test_the_stand_in_splits_and_loads_exactly_as_scikit_learn(tmp_path, monkeypatch):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    for name, folder in zip(standin.DATA, ("data", "descr")):  # as the worker gets them
+        (tmp_path / name).write_bytes((worker.sklearn_datasets() / folder / name).read_bytes())
+    monkeypatch.setattr(standin, "HERE", tmp_path)
+    real, ours = load_digits(), standin.load_digits()
+    for key in ("data", "target", "images", "target_names"):
+        assert np.array_equal(real[key], ours[key]) and ours[key].dtype == real[key].dtype, key
+    assert ours.feature_names == real.feature_names and ours.data is ours["data"]
+    X, y = ours.data, ours.target
+    for test_size, stratify, seed, shuffle in itertools.product(
+            (None, 0.2, 0.33, 360), (None, y, np.eye(10)[y]), (0, 42, None), (True, False)):
+        outs = []
+        for split in (train_test_split, standin.train_test_split):
+            np.random.seed(3)
+            try:
+                outs.append(split(X, y, test_size=test_size, stratify=stratify,
+                                  random_state=seed, shuffle=shuffle))
+            except ValueError as exc:
+                outs.append(type(exc))
+        theirs, mine = outs
+        if isinstance(theirs, type):
+            assert mine is theirs
+        else:
+            assert all(np.array_equal(a, b) for a, b in zip(theirs, mine, strict=True))
+    assert standin.train_test_split(list(range(10)), test_size=3, random_state=1) == \
+        train_test_split(list(range(10)), test_size=3, random_state=1)
+
+
+def test_other_names_of_the_stand_in_are_an_import_error_that_names_the_two_it_has():
+    with pytest.raises(ImportError, match="load_digits"):
+        standin.missing("load_iris")
+
+
+@pytest.fixture(params=["process", "bwrap"])
+def mode(request):
+    if request.param == "bwrap" and not sandbox.bwrap_works():
+        pytest.skip("bubblewrap is not installed or cannot start a sandbox here")
+    return request.param
+
+
+def call(w, name, *args):
+    record = w.request("call", ("day3", name), list(args), {})
+    assert "error" not in record, record
+    return record["value"]
+
+
+def test_a_worker_has_the_stand_in_only_when_the_files_load_data_and_never_scipy(mode):
+    with_data, without = Worker({"day3.py": PROBE}, mode, data=True), \
+        Worker({"day3.py": PROBE}, mode, data=False)
+    try:
+        X_train, X_test, y_train, y_test = call(with_data, "digits")
+        assert X_train.shape == (1437, 64) and X_test.shape == (360, 64)
+        assert call(with_data, "modules") == ["sklearn", "sklearn.datasets",
+                                              "sklearn.model_selection"]
+        record = without.request("call", ("day3", "digits"), [], {})
+        assert "No module named 'sklearn" in record["error"]["message"]
+    finally:
+        with_data.close()
+        without.close()
+
+
+def named(name):
+    """pids of the processes (zombies too) called `name`."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if open(f"/proc/{pid}/comm").read().strip() == name:
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_a_stopped_worker_leaves_no_process_and_no_zombie(mode):
+    w = Worker({"day3.py": PROBE}, mode)
+    try:
+        assert call(w, "chain", 60) == 60
+        assert len(named("kitsandboxtest")) == 60
+    finally:
+        w.close()
+    left = named("kitsandboxtest")
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} of the chain's processes outlived the worker"
+    assert processes.children() == [], "a child of the grader was left unreaped"
+
+
+def test_checking_for_bubblewrap_leaves_no_child_behind():
+    done = subprocess.run([sys.executable, "-c", "from graders import processes, sandbox; "
+                           "processes.become_subreaper(); sandbox.bwrap_works(); "
+                           "print(processes.children())"], env=ENV, capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_a_process_mode_worker_that_fills_its_folder_is_stopped_and_later_calls_refused():
+    fill = b"def fill():\n    with open('big', 'wb') as f:\n        f.write(b'x' * (15 << 20))\n" \
+           b"    for i in range(4):\n        open(f'big{i}', 'wb').write(b'x' * (15 << 20))\n"
+    w = Worker({"day3.py": fill + PROBE}, "process")
+    try:
+        with pytest.raises(Crash, match=f"past {limits.DISK_MB} MB"):
+            w.request("call", ("day3", "fill"), [], {})
+        with pytest.raises(Crash, match="checks after it were not run"):
+            w.request("call", ("day3", "modules"), [], {})
+    finally:
+        w.close()
+
+
+def test_the_disk_watch_counts_bytes_and_refuses_too_many_or_too_deep_folders(tmp_path):
+    (tmp_path / "a").write_bytes(b"x" * 100_000)
+    assert 100_000 <= sandbox.disk_use(tmp_path) < 200_000
+    deep = tmp_path / "deep"
+    os.makedirs(deep / "/".join(["d"] * (limits.DISK_DEPTH + 2)))
+    assert sandbox.disk_use(deep) is None
+    worker.remove_tree(deep)
+
+
+def test_a_folder_of_any_depth_is_removed_without_recursion(tmp_path):
+    top = tmp_path / "top"
+    top.mkdir()
+    here = os.open(top, os.O_RDONLY)
+    for _ in range(1100):  # past Python's recursion limit
+        os.mkdir("d", dir_fd=here)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=here)
+        os.close(here)
+        here = deeper
+    os.close(os.open("f", os.O_WRONLY | os.O_CREAT, dir_fd=here))
+    os.close(here)
+    (top / "link").symlink_to(ROOT)  # a link is removed, never followed
+    worker.remove_tree(top)
+    assert not top.exists() and (ROOT / "README.md").exists()
+
+
+def test_the_seccomp_program_jumps_only_forward_to_its_two_returns():
+    for machine in filters.SECCOMP:
+        program = filters.seccomp_program(machine)
+        returns = {i for i, (code, *_rest) in enumerate(program) if code == filters.BPF_RET}
+        for i, (code, jt, jf, k) in enumerate(program):
+            if code in (filters.BPF_JEQ, filters.BPF_JGE):
+                assert {i + 1 + jt, i + 1 + jf} <= set(range(i + 1, len(program)))
+        assert [program[i][3] for i in sorted(returns)] == [filters.SECCOMP_RET_ALLOW,
+                                                            filters.SECCOMP_RET_EPERM]
+
+
+def test_every_test_only_switch_is_documented_and_off_by_default(monkeypatch):
+    readme = (ROOT / "graders" / "README.md").read_text()
+    missing = [name for name in sandbox.DEFENCES if f"`{name}`" not in readme]
+    assert not missing, missing
+    monkeypatch.delenv(sandbox.TEST_SWITCH, raising=False)
+    assert not any(sandbox.disabled(name) for name in sandbox.DEFENCES)
+    monkeypatch.setenv(sandbox.TEST_SWITCH, "seccomp,landlock")
+    assert sandbox.disabled("seccomp") and not sandbox.disabled("pidns")
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="an x86-64 system call table")
+def test_a_process_mode_worker_has_no_io_uring_nor_i386_system_calls():
+    src = PROBE + b'''
+def syscalls():
+    import ctypes, mmap
+    libc = ctypes.CDLL(None, use_errno=True)
+    ring = libc.syscall(425, 4, ctypes.create_string_buffer(120))
+    page = mmap.mmap(-1, 4096, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | 0x40, prot=7)
+    page.write(bytes.fromhex("53 89f8 89f3 4989ca 89d1 4489d2 4489c6 4489cf cd80 5b c3"
+                             .replace(" ", "")))
+    fn = ctypes.CFUNCTYPE(ctypes.c_int, *[ctypes.c_int] * 6)(
+        ctypes.addressof(ctypes.c_char.from_buffer(page)))
+    return [ring, fn(20, 0, 0, 0, 0, 0), os.getpid()]  # io_uring_setup, i386 getpid
+'''
+    w = Worker({"day3.py": src}, "process")
+    try:
+        ring, i386_getpid, pid = call(w, "syscalls")
+    finally:
+        w.close()
+    assert ring == -1 and i386_getpid == -1, (ring, i386_getpid)  # EPERM
