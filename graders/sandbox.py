@@ -19,6 +19,7 @@ import sysconfig
 from pathlib import Path
 
 from graders import filters, limits, policy, processes
+from graders.switches import TEST_SWITCH, disabled
 
 # What every worker may read of the system, besides this Python.
 SYSTEM = ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/ld.so.cache",
@@ -27,32 +28,6 @@ SYSTEM = ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/ld.so.cac
 PR_SET_PDEATHSIG = 1  # prctl(2)
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = \
     0x08000000, 0x10000000, 0x20000000, 0x40000000     # unshare(2)
-
-
-# What the test-only switch can turn off (GRADERS_TEST_DISABLE, comma-separated).
-TEST_SWITCH = "GRADERS_TEST_DISABLE"
-DEFENCES = {
-    "rlimits": "the worker's resource limits",
-    "landlock": "Landlock (process mode)",
-    "seccomp": "the seccomp filter (process mode)",
-    "userns": "the user namespace (process mode)",
-    "netns": "the network namespace (process mode)",
-    "ipcns": "the IPC namespace (process mode)",
-    "pidns": "the PID namespace (process mode)",
-    "bwrap-caps": "bubblewrap's --cap-drop ALL",
-    "disk-cap": "the cap on the worker folder's size (sized tmpfs, or the watch)",
-    "reaper": "killing the worker's whole process tree and every orphan",
-    "cleanup": "removing the worker folder without recursion",
-    "last-words-fd": "reading the worker's stderr through the grader's own descriptor",
-    "import-guard": "the run-time import guard (learner side)",
-    "sklearn-standin": "the kit's stand-in for sklearn's data functions in the worker",
-    "no-pickle": "refusing pickled arrays on the wire",
-}
-
-
-def disabled(defence):
-    """True when the kit's tests turned `defence` off (never in real grading)."""
-    return defence in os.environ.get(TEST_SWITCH, "").split(",")
 
 
 def bwrap_works():

@@ -14,7 +14,6 @@ for `exact-types`, against a naive check that compares with == and np.allclose.
 
 Without bubblewrap the bwrap cases skip, except under CI (the variable CI set), where they fail.
 """
-import ast
 import ctypes
 import functools
 import hashlib
@@ -37,7 +36,7 @@ import numpy as np
 import pytest
 
 from conftest import ENV, EXERCISES, REFERENCE, ROOT, compose, grade
-from graders import sandbox, worker
+from graders import sandbox, switches, worker
 
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -79,10 +78,11 @@ def attacks():
 
 
 def defences(folder):
-    """What stops the attack of `folder`: the names on its docstring's `Defence:` line."""
-    doc = ast.get_docstring(ast.parse(next(folder.glob("day*.py")).read_text())) or ""
-    line = next((x for x in doc.splitlines() if x.startswith("Defence: ")), "Defence: ")
-    return tuple(d.strip() for d in line.removeprefix("Defence: ").split(",") if d.strip())
+    """What stops the attack of `folder`: the names on its docstring's `Defence:` line (read
+    as text: some attacks are files that Python's parser cannot build)."""
+    head = next(folder.glob("day*.py")).read_text().splitlines()[:5]
+    line = next((x for x in head if x.startswith("Defence: ")), "Defence: ")
+    return tuple(d.strip() for d in line.removeprefix("Defence: ").rstrip('"').split(",") if d.strip())
 
 
 def cases():
@@ -100,7 +100,7 @@ def cases():
 def test_the_corpus_has_one_day_file_per_attack_each_naming_its_defence_as_the_readme_counts():
     folders = attacks()
     assert f"({len(folders)} attacks, each graded in both modes" in (ROOT / "README.md").read_text()
-    known = set(sandbox.DEFENCES) | NOT_SANDBOX
+    known = set(switches.DEFENCES) | NOT_SANDBOX
     for folder in folders:
         files = [p for p in folder.iterdir() if p.name != "__pycache__"]
         assert len(files) == 1 and files[0].name[:3] == "day", folder.name
@@ -186,7 +186,7 @@ class Grading:
 def grade_here(day, submission, out, mode, tmp, disable):
     """Grade in this process (a worker still runs the learner's code); what went wrong."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(sandbox.TEST_SWITCH, ",".join(disable))
+        patch.setenv(switches.TEST_SWITCH, ",".join(disable))
         patch.setattr(tempfile, "tempdir", str(tmp))
         try:
             grade(day, submission, out, seed=1, sandbox=mode, batch=False)
@@ -197,7 +197,7 @@ def grade_here(day, submission, out, mode, tmp, disable):
 
 def grading(day, submission, out, mode, tmp, disable=()):
     """Start `python -m graders grade` (mode none: engine.grade in-process, from `tmp`)."""
-    env = dict(ENV, TMPDIR=str(tmp), **({sandbox.TEST_SWITCH: ",".join(disable)} if disable
+    env = dict(ENV, TMPDIR=str(tmp), **({switches.TEST_SWITCH: ",".join(disable)} if disable
                                         else {}))
     if mode == "none":
         script = ("import sys; from pathlib import Path; from graders import engine, limits; "
@@ -451,7 +451,8 @@ def win_cases():
 def test_attack_wins_without_its_defence(folder, mode, host, tmp_path):
     off = [d for d in defences(folder) if d not in NOT_SANDBOX]
     problems, _ = attack(folder, mode, host, tmp_path, disable=off, settle=False,
-                         in_process=mode != "none")
+                         in_process=mode != "none" and "escaping" not in off)  # escaping: the
+    # terminal's words, so a grading process of its own
     assert problems, f"{folder.name} gained nothing with {', '.join(defences(folder))} off"
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import ENV, ROOT
-from graders import filters, limits, processes, sandbox, standin, worker
+from graders import filters, limits, processes, sandbox, standin, switches, worker
 from graders.failures import Crash
 from graders.worker import Worker
 
@@ -194,12 +194,12 @@ def test_the_seccomp_program_jumps_only_forward_to_its_two_returns():
 
 def test_every_test_only_switch_is_documented_and_off_by_default(monkeypatch):
     readme = (ROOT / "graders" / "README.md").read_text()
-    missing = [name for name in sandbox.DEFENCES if f"`{name}`" not in readme]
+    missing = [name for name in switches.DEFENCES if f"`{name}`" not in readme]
     assert not missing, missing
-    monkeypatch.delenv(sandbox.TEST_SWITCH, raising=False)
-    assert not any(sandbox.disabled(name) for name in sandbox.DEFENCES)
-    monkeypatch.setenv(sandbox.TEST_SWITCH, "seccomp,landlock")
-    assert sandbox.disabled("seccomp") and not sandbox.disabled("pidns")
+    monkeypatch.delenv(switches.TEST_SWITCH, raising=False)
+    assert not any(switches.disabled(name) for name in switches.DEFENCES)
+    monkeypatch.setenv(switches.TEST_SWITCH, "seccomp,landlock")
+    assert switches.disabled("seccomp") and not switches.disabled("pidns")
 
 
 @pytest.mark.skipif(os.uname().machine != "x86_64", reason="an x86-64 system call table")

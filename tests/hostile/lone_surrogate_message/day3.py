@@ -1,4 +1,5 @@
-"""Attack: an error message holding lone surrogates, which cannot be written as UTF-8."""
+"""Attack: an error message holding lone surrogates, which cannot be written as UTF-8.
+Defence: escaping"""
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)

@@ -1,4 +1,5 @@
-"""Attack: leave 1200 nested folders in the worker's folder, so that a recursive cleanup fails."""
+"""Attack: leave 1200 nested folders in the worker's folder, so that a recursive cleanup fails.
+Defence: cleanup"""
 import os
 
 import numpy as np

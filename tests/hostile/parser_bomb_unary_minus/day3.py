@@ -1,4 +1,5 @@
-"""Attack: a 200 KB expression of nested unary minus, which the grader's parser cannot build."""
+"""Attack: a 200 KB expression of nested unary minus, which the grader's parser cannot build.
+Defence: parse-guard"""
 import numpy as np
 
 WON = False  # set by the attack when it got what it wanted: then it answers right (score > 0)
