@@ -62,7 +62,8 @@ def measure(p):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench", description="the benchmark suite: "
+                                     "every target of issue 6 as first set")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats, a class of 6: bench/results.quick.json, no README")
     args = parser.parse_args(argv)
