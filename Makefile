@@ -55,5 +55,5 @@ watch: .venv/ready  ## re-grade DAY=N on every save of its file
 hint: .venv/ready  ## the next hint for the first failing check of DAY=N
 	@$(PY) -m graders hint --day $(DAY) --out $(REPORTS)
 
-bench: .venv/ready  ## the benchmark suite: writes bench/results.json
+bench: .venv/ready  ## the benchmark suite: writes bench/results.json and the README tables
 	@OPENBLAS_NUM_THREADS=1 $(PY) -m bench
