@@ -217,11 +217,16 @@ def remove_tree(path):
         fd = os.open(path, flags)
     except OSError:
         return
+    os.fchmod(fd, 0o700)  # a folder made unreadable or read-only is still ours to delete
     stack, pending = [], None  # stack: (this folder's name, its parent's folders left)
     while True:
         if pending is None:  # a folder seen for the first time: its files go at once
             pending = []
-            for entry in os.scandir(fd):
+            try:
+                entries = list(os.scandir(fd))
+            except OSError:
+                entries = []
+            for entry in entries:
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.name)
@@ -232,6 +237,7 @@ def remove_tree(path):
         if pending:
             name = pending.pop()
             try:
+                os.chmod(name, 0o700, dir_fd=fd)  # a folder (checked above), not a link
                 child = os.open(name, flags, dir_fd=fd)
             except OSError:
                 continue
@@ -240,7 +246,10 @@ def remove_tree(path):
             fd, pending = child, None
         elif stack:
             name, pending = stack.pop()
-            parent = os.open("..", flags, dir_fd=fd)
+            try:
+                parent = os.open("..", flags, dir_fd=fd)
+            except OSError:
+                break
             os.close(fd)
             fd = parent
             try:
