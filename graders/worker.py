@@ -25,6 +25,8 @@ from graders.failures import Crash, Timeout
 HERE = Path(__file__).resolve().parent
 LEARNER_SIDE = ("__init__.py", "serve.py", "wire.py", "policy.py", "funcs.py", "limits.py",
                 "standin.py")
+GARBLED = ("The grader could not read what came back from your code (something wrote into "
+           "the channel the grader reads its answers from), so its process was stopped.")
 DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or {limits.DISK_ENTRIES} "
              f"files and folders, or folders {limits.DISK_DEPTH} deep) and was stopped; the "
              "checks after it were not run. Write less, or delete the files you no longer need.")
@@ -68,10 +70,13 @@ class Worker:
         except (Timeout, Crash):
             self.stop()
             raise
-        except (EOFError, BrokenPipeError, ValueError, IndexError, KeyError, TypeError):
-            last = self.last_words()  # died, or sent a reply we cannot read
+        except (EOFError, BrokenPipeError):
+            last = self.last_words()  # died
             code = self.stop(grace=0.3)
             raise Crash(crash_words(code) + last) from None
+        except (ValueError, IndexError, KeyError, TypeError):  # alive, but said nonsense
+            self.stop()
+            raise Crash(GARBLED) from None
         except BaseException:  # e.g. pytest-timeout's alarm: the worker's state is unknown
             self.stop()
             raise

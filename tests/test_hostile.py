@@ -434,12 +434,18 @@ def test_reference_scores_full_marks_in_process_mode(day, tmp_path):
 HANGS = ("hang_alarm_cancelled", "hang_swallow_exceptions", "stderr_fifo_hang")
 
 
+def without_defence(folder):
+    """(the mode in which the attack of `folder` is graded to win, the switches to turn off)."""
+    names = defences(folder)
+    mode = "none" if "process" in names else "bwrap" if "bwrap-caps" in names else "process"
+    return mode, [d for d in names if d not in NOT_SANDBOX]
+
+
 def win_cases():
     for folder in attacks():
         if folder.name in HANGS or defences(folder) == ("exact-types",):
             continue
-        mode = "none" if "process" in defences(folder) else \
-            "bwrap" if "bwrap-caps" in defences(folder) else "process"
+        mode = without_defence(folder)[0]
         marks = [pytest.mark.skipif(not bwrap_works(), reason="needs bubblewrap")] \
             if mode == "bwrap" else []
         if folder.name == "i386_syscalls":
@@ -449,7 +455,7 @@ def win_cases():
 
 @pytest.mark.parametrize("folder, mode", list(win_cases()))
 def test_attack_wins_without_its_defence(folder, mode, host, tmp_path):
-    off = [d for d in defences(folder) if d not in NOT_SANDBOX]
+    off = without_defence(folder)[1]
     problems, _ = attack(folder, mode, host, tmp_path, disable=off, settle=False,
                          in_process=mode != "none" and "escaping" not in off)  # escaping: the
     # terminal's words, so a grading process of its own
@@ -464,8 +470,8 @@ def test_hangs_win_without_their_defence(tmp_path):
         folder, tmp = HOSTILE / name, tmp_path / name
         tmp.mkdir()
         submission = compose(tmp / "sub", folder, base=EXERCISES)
-        mode = "none" if "process" in defences(folder) else "process"
-        runs[name] = grading(3, submission, tmp / "out", mode, tmp, defences(folder))
+        mode, off = without_defence(folder)
+        runs[name] = grading(3, submission, tmp / "out", mode, tmp, off)
     time.sleep(HANG_S)
     finished = [name for name, run in runs.items() if run.proc.poll() is not None]
     for run in runs.values():

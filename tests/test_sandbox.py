@@ -125,7 +125,7 @@ def test_a_stopped_worker_leaves_no_process_and_no_zombie(mode):
     w = Worker({"day3.py": PROBE}, mode)
     try:
         assert call(w, "chain", 60) == 60
-        assert len(named("kitsandboxtest")) == 60
+        assert len(named("kitsandboxtest")) >= 60
     finally:
         w.close()
     left = named("kitsandboxtest")
