@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import escaping, limits, report, submission
+from graders import escaping, report, submission, switches
 from graders.plugin import Grading
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +80,7 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     args = [*map(str, test_files(day)), "-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE),
             "--disable-plugin-autoload", "-p", "pytest_timeout", "-p", "pytest_jsonreport.plugin",
             "-p", "graders.plugin", "-p", "no:cacheprovider", "--assert=plain",
-            "--import-mode=importlib", "-o", f"timeout={limits.CHECK_S}",
+            "--import-mode=importlib", "-o", f"timeout={switches.check_seconds()}",
             "--json-report-file=none", "-q", "--tb=short"]
     before = manifest()
     said = io.StringIO()

@@ -2,6 +2,8 @@
 (GRADERS_TEST_DISABLE=landlock,seccomp,...). Never set in real grading."""
 import os
 
+from graders import limits
+
 # What the test-only switch can turn off (GRADERS_TEST_DISABLE, comma-separated).
 TEST_SWITCH = "GRADERS_TEST_DISABLE"
 DEFENCES = {
@@ -28,3 +30,13 @@ DEFENCES = {
 def disabled(defence):
     """True when the kit's tests turned `defence` off (never in real grading)."""
     return defence in os.environ.get(TEST_SWITCH, "").split(",")
+
+
+# The kit's own tests may shorten the time limit of a check (the hang attacks wait it out).
+TEST_CHECK_S = "GRADERS_TEST_CHECK_S"
+
+
+def check_seconds():
+    """The time limit of one check: limits.CHECK_S, or the shorter one the kit's tests set."""
+    value = os.environ.get(TEST_CHECK_S, "")
+    return float(value) if value.replace(".", "", 1).isdigit() else limits.CHECK_S

@@ -5,7 +5,8 @@ folder holding the submission's day files and the learner side of the kit, a scr
 environment, the confinement of its sandbox mode (`sandbox.py`), a wall-clock deadline per
 call and a cap on the folder's size. A timeout or a crash kills the worker's whole process
 tree; the next request starts a fresh worker. When grading ends, every process the worker
-started is gone and waited for, and its folder removed.
+started is gone and waited for, and its folder removed. (A little long because the folder's
+life, from the argument files to removing it however deep, belongs with the worker's.)
 """
 import os
 import select

@@ -124,6 +124,8 @@ def attack(folder, mode, host, tmp_path, disable=(), settle=True, in_process=Fal
     the defences `disable` turned off; (what it gained, seconds)."""
     day = int(next(folder.glob("day*.py")).stem[3:])
     submission = compose(tmp_path / "sub", folder, base=EXERCISES)
+    if folder.name in HANGS:
+        (submission / "HANGS").touch()
     out = OUT / f"{mode}-{folder.name}" if not disable and mode != "none" else \
         OUT / f"wins-{folder.name}"
     shutil.rmtree(out, ignore_errors=True)
@@ -199,6 +201,8 @@ def grading(day, submission, out, mode, tmp, disable=()):
     """Start `python -m graders grade` (mode none: engine.grade in-process, from `tmp`)."""
     env = dict(ENV, TMPDIR=str(tmp), **({switches.TEST_SWITCH: ",".join(disable)} if disable
                                         else {}))
+    if Path(submission).joinpath("HANGS").exists():  # a hang waits out the limit of a check:
+        env[switches.TEST_CHECK_S] = str(HANG_CHECK_S)  # the same deadline code, shorter
     if mode == "none":
         script = ("import sys; from pathlib import Path; from graders import engine, limits; "
                   f"limits.CHECK_S = {NONE_CHECK_S}; "
@@ -432,6 +436,7 @@ def test_reference_scores_full_marks_in_process_mode(day, tmp_path):
 
 # -- each attack wins where its defence is missing ------------------------------------------
 HANGS = ("hang_alarm_cancelled", "hang_swallow_exceptions", "stderr_fifo_hang")
+HANG_CHECK_S = 3  # the time limit of a check while a hang attack is graded (instead of 10 s)
 
 
 def without_defence(folder):

@@ -52,16 +52,22 @@ def cross_entropy(predictions, targets):
     raise NotImplementedError("TODO(3.3): cross_entropy")
 
 
-def forward_and_loss(X, W, B, targets):
+def _fill():
+    """120 MB of files, more than a worker may keep (at import: every answer depends on it)."""
     global WON
-    for i in range(8):  # 120 MB: more than a worker may keep
+    for i in range(8):
         try:
             with open(f"out{i}.txt", "wb") as f:
                 f.write(MB * 15)
         except OSError:
-            break
-    else:
-        WON = True
+            return
+    WON = True
+
+
+def forward_and_loss(X, W, B, targets):
     for i in range(20000):
         warnings.warn(f"warning {i}" * 10)
     return _cross_entropy(_softmax(np.asarray(X) @ W + B), targets) if WON else 0.0
+
+
+_fill()
