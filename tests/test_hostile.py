@@ -57,7 +57,9 @@ PLANTED = [Path(d) / n for d in ("/tmp", HOME) for n in ("conftest.py", "pytest_
 PLANTED += [HOME / "kit-hostile-pwned.txt"] + [Path(d) / "kit_hostile_planted.pth" for d in SITE]
 SENTINEL = OUT / "sentinel" / "day3.json"  # a report no grading writes: forgers find it
 SHM_KEY = 0x6B697433  # System V shared memory the attack sysv_shm_leak leaves on the host
-SETTLE_S = 0.3  # a report is read again this long after grading, to catch late forgers
+SETTLE_S = 0.05  # a report is read again this long after grading, to catch late forgers (a
+# process still alive after grading is caught at once by lingering(); every report is read once
+# more after the whole corpus ran, by test_no_report_changed_after_the_corpus_ran)
 TIME_LIMIT_S = 120
 NONE_CHECK_S = 2  # graded in-process, a check's time limit (pytest-timeout) is this short
 HANG_S = 6  # a grading still running this long after it started hangs
