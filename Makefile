@@ -12,10 +12,10 @@ JOBS ?=
 BUDGET ?=
 FORCE ?=
 
-.PHONY: grade progress test test-fast setup grade-class student-kit autograder watch hint bench
+.PHONY: grade progress test test-fast setup grade-class student-kit autograder watch hint bench help
 .DEFAULT_GOAL := grade
 
-setup: .venv/ready
+setup: .venv/ready  ## create .venv and install what pyproject.toml lists
 
 .venv/ready: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv .venv
@@ -27,7 +27,7 @@ grade: .venv/ready  ## grade one day (DAY=N) or every day, then show progress
 		--submission $(SUBMISSION) --out $(REPORTS)
 
 progress: .venv/ready  ## all seven days from the latest reports
-	@$(PY) -m graders progress --out $(REPORTS)
+	@$(PY) -m graders progress --submission $(SUBMISSION) --out $(REPORTS)
 
 # Each test file runs on one worker (--dist loadfile): the hostile corpus shares fixed ports and
 # folders, and some files share a module fixture. (pytest 9.2 broke --dist loadgroup:
@@ -53,7 +53,11 @@ watch: .venv/ready  ## re-grade DAY=N on every save of its file
 	@$(PY) -m graders watch --day $(DAY) --submission $(SUBMISSION) --out $(REPORTS)
 
 hint: .venv/ready  ## the next hint for the first failing check of DAY=N
-	@$(PY) -m graders hint --day $(DAY) --out $(REPORTS)
+	@$(PY) -m graders hint --day $(DAY) --submission $(SUBMISSION) --out $(REPORTS)
 
 bench: .venv/ready  ## the benchmark suite: writes bench/results.json and the README tables
 	@OPENBLAS_NUM_THREADS=1 $(PY) -m bench
+
+help:  ## this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)

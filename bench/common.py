@@ -11,7 +11,7 @@ DAYS = range(1, 8)
 # BLAS pinned to one thread in every process the benchmark starts (and in this one: the Makefile).
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
-# The targets exactly as issue 6 first defined them (never moved after a miss).
+# The targets exactly as issues 6 and 13 first defined them (never moved after a miss).
 TARGETS = {
     "day_s": 1.5,               # days 1-6, reference, `python -m graders grade`
     "stub_s": 1.0,              # the untouched stubs of every day, Day 7 included
@@ -20,6 +20,7 @@ TARGETS = {
     "class_s": 240,             # 40 learners x 7 days at JOBS=2
     "speedup": 1.7,             # JOBS=1 time / JOBS=2 time
     "accuracy": 0.97,           # the reference's test accuracy
+    "watch_s": 0.5,             # issue 13: from a save to the new view in `make watch`, days 1-6
 }
 
 

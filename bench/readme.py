@@ -51,6 +51,11 @@ def measured(key, r):
         w = iso["warm"]["median_s"]
         return (f"days 1-6 in one warm process: {s(w[mode])} against {s(w['none'])} "
                 f"in-process: {ratio(w[mode] / w['none'])}")
+    if key == "watch":
+        if "watch" not in r:
+            return "not measured yet (`python -m bench --only-watch`)"
+        sec, day = max((v, int(d)) for d, v in r["watch"]["median_s"].items())
+        return f"at most {s(sec)} (Day {day}), median of {r['watch']['saves']} saves"
     if key == "class":
         return f"{cls['median_s']['2']:.0f} s"
     if key == "speedup":
@@ -102,6 +107,14 @@ def why(key, r):
                 f"start Python and pytest, the ratio is {ratio(e['ratio'][mode])} "
                 f"({s(e['median_s'][mode])} against {s(e['median_s']['none'])}); the target "
                 "is judged on the warm comparison, as first set.")
+    if key == "watch":
+        w, wt = r["watch"], iso["warm"]["median_s"]
+        return (f"Watch (measured on {w['date']}, load average {w['load'][0]:.1f}): a save "
+                "is seen within milliseconds, then the watching process grades the day as "
+                "`make grade` does, a fresh worker and a fresh pytest session each time; one "
+                f"such grade of the reference costs {wt.get(lat['sandbox'], wt['process']) / 6:.2f}"
+                f" s a day in a warm process ({lat['sandbox']} mode) and "
+                f"{wt['none'] / 6:.2f} s in-process.")
     if key in ("class", "speedup"):
         return (f"Class: {cls['median_s']['1']:.0f} s at JOBS=1 and "
                 f"{cls['median_s']['2']:.0f} s at JOBS=2 (rounds: "
@@ -154,6 +167,15 @@ def render(r):
     out += ["", f"Bare training of the reference (its `train()` with the defaults, 1000 epochs, "
             f"median of {lat['runs']}): {s(lat['training_s'])}. Importing what a Day 7 file "
             f"imports from scikit-learn, in a fresh Python: {s(lat['sklearn_import_s'])}."]
+
+    if "watch" in r:
+        wm = r["watch"]["median_s"]
+        out += ["", f"**Watch latency** (measured on {r['watch']['date']}): from an editor's "
+                "save (a new file renamed over the day's file) to the whole new view of "
+                f"`make watch`, median of {r['watch']['saves']} saves alternating the stub and "
+                "the reference.", "", "| day | " + " | ".join(sorted(wm)) + " |",
+                "| --- |" + " --- |" * len(wm),
+                "| save to screen | " + " | ".join(s(wm[d]) for d in sorted(wm)) + " |"]
 
     w, e = iso["warm"], iso["end_to_end"]
     out += ["", f"**The cost of isolation**: the grader tests of days 1-6 on the reference, "

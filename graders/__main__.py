@@ -40,29 +40,22 @@ def grade(args, parser):
         except engine.GradingError as exc:
             print(escaping.printable(f"graders: {exc}", lines=True), file=sys.stderr)
             return 3
-        print(render.day(result, Path(args.out) / f"day{day}.json", engine.STUDENT_KIT))
-        print()
+        if len(days) > 1 and result["status"] == "not_started":  # untouched: one line
+            print(render.untouched(result))
+        else:
+            print(render.day(result, Path(args.out) / f"day{day}.json", engine.STUDENT_KIT))
+            print()
         full &= result["score"] == result["max_score"]
     if len(days) > 1:
-        progress.show(Path(args.out))
+        print()
+        progress.show(Path(args.out), folder)
     return 1 if args.strict and not full else 0
-
-
-def show_progress(args, parser):
-    """The progress table from the latest reports."""
-    progress.show(Path(args.out))
-    return 0
-
-
-def progress_arguments(parser, name):
-    """The options of `progress`."""
-    parser.add_argument("--out", default="reports", help="folder of the JSON reports")
 
 
 # name: (add_arguments, run, help)
 COMMANDS = {
     "grade": (add_arguments, grade, "grade one day, or every day when --day is left out"),
-    "progress": (progress_arguments, show_progress, "all seven days from the latest reports"),
+    "progress": (progress.add_arguments, progress.run, "all seven days from the latest reports"),
     "watch": (watch.add_arguments, watch.run, "re-grade a day every time its file is saved"),
     "hint": (hints.add_arguments, hints.run, "the next, more explicit hint for the first "
                                              "failing check"),

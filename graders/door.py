@@ -6,6 +6,7 @@ any other object, which stays on the learner side. A learner failure becomes a `
 with words for a beginner. Tests never know how the call was made.
 """
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,7 @@ class Learner:
         self._blocked = blocked  # a Failure raised by every request (policy, pre-check)
         self.last = Call()
         self.deadline = None  # time.monotonic() by which a call must return
+        self.limit_s = 10  # the check's time limit that set the deadline (for the message)
         self._slow = {}  # name -> the Timeout it gave: later calls fail at once
         self._functions = {}  # (module, name) -> type of a module-level function or class
 
@@ -84,12 +86,16 @@ class Learner:
         if name in self._slow:
             raise Timeout(f"{text} was not run: {name} already took too long in an earlier "
                           "check. " + str(self._slow[name]))
+        start = time.monotonic()
         try:
             record = self._transport.request(op, target[:2] if target else None, *args,
                                              deadline=self.deadline)
         except Timeout as exc:
-            self._slow[name] = exc
-            raise
+            self._slow[name] = exc = Timeout(
+                f"{text} did not return within {time.monotonic() - start:.1f} s, the time left "
+                f"of this check's limit of {self.limit_s:g} s, and was stopped: look for a loop "
+                "that never ends, or work that grows too fast.")
+            raise exc from None
         self.last = Call(text, record["stdout"], record["stderr"], record["warnings"],
                          record["mutated"])
         if "error" in record:

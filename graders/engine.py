@@ -107,6 +107,14 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     return result
 
 
+def is_current(result, folder):
+    """True when `result` was graded by these graders from the files now in `folder`."""
+    day = result.get("day")
+    return (day in DAYS and result.get("kit_version") == kit_version()
+            and (result.get("submission") or {}).get("files")
+            == submission.digest(submission.read_files(folder), day))
+
+
 def load_report(path):
     """A JSON object from `path`, or {} when it is missing or broken."""
     try:

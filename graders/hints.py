@@ -2,15 +2,19 @@
 import json
 from pathlib import Path
 
-from graders import cli, escaping, render, report
+from graders import cli, crossday, engine, escaping, render, report
 
 STATE = "hints.json"  # in the reports folder: {"day3/test_name": the last tier shown}
 
 
 def add_arguments(parser, name):
-    """--day and --out."""
+    """--day, --out, --submission, --sandbox."""
     parser.add_argument("--day", nargs="?", help="the day, 1 to 7")
     parser.add_argument("--out", default="reports", help="folder of the JSON reports")
+    parser.add_argument("--submission", default="exercises",
+                        help="folder holding dayN.py files (graded again when newer than the "
+                             "report)")
+    cli.add_sandbox(parser)
 
 
 def tiers(check):
@@ -30,11 +34,19 @@ def load_state(path):
 def run(args, parser):
     """Show the next hint tier of the first failing check; 0 when a report was found."""
     day = cli.day(parser, args.day or "", "hint")
-    out = Path(args.out)
-    try:
-        result = json.loads((out / f"day{day}.json").read_text())
-    except (OSError, ValueError):
-        parser.error(f"no report of Day {day} in {out}/: run `make grade DAY={day}` first")
+    out, folder = Path(args.out), Path(args.submission)
+    result = engine.load_report(out / f"day{day}.json")
+    if not engine.is_current(result, folder):
+        if not folder.is_dir():
+            parser.error(f"no submission folder {folder}")
+        said = "has no report yet" if not result else "changed since its last report"
+        print(f"Day {day} {said}: grading it first...", flush=True)
+        try:
+            result = crossday.grade(day, folder, out, result.get("seed"),
+                                    cli.sandbox_of(args, parser))
+        except engine.GradingError as exc:
+            say(f"graders: {exc}")
+            return 3
     check = render.first_failing(result)
     if result["status"] in report.BLOCKING:
         say(f"Day {day} could not be graded ({result['status']}): {result['message']}\n"

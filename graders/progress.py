@@ -1,36 +1,66 @@
 """`make progress`: all seven days at a glance, from the latest reports."""
-import json
 import sys
+from pathlib import Path
 
-from graders import escaping, render, report
+from graders import engine, escaping, render, report
 from graders.submission import DAYS
 
 
-def rows(out):
-    """(day, score, status, next) of all seven days from the reports in `out`."""
-    found = []
+def add_arguments(parser, name):
+    """--out and --submission."""
+    parser.add_argument("--out", default="reports", help="folder of the JSON reports")
+    parser.add_argument("--submission", default="exercises",
+                        help="folder holding dayN.py files (to tell a report that is out of date)")
+
+
+def run(args, parser):
+    """The progress table; 0."""
+    show(Path(args.out), Path(args.submission))
+    return 0
+
+
+def most(day):
+    """The points a day is graded out of here: public checks only in the student kit."""
+    public, hidden = report.POINTS[day]
+    return public if engine.STUDENT_KIT else public + hidden
+
+
+def rows(out, folder):
+    """(day, score, status, next) of all seven days from the reports in `out`, then the total.
+    A day whose files changed since its report says so."""
+    found, got, top = [], 0, 0
     for day in DAYS:
+        r = engine.load_report(out / f"day{day}.json")
         try:
-            r = json.loads((out / f"day{day}.json").read_text())
-            score = f"{r['score']:g}/{r['max_score']:g}"
-        except (OSError, ValueError, KeyError, TypeError):
+            score, mx = float(r["score"]), float(r["max_score"])
+        except (KeyError, TypeError, ValueError):
             found.append((f"Day {day}", "-", "not graded", f"make grade DAY={day}"))
+            top += most(day)
+            continue
+        got, top = got + score, top + mx
+        if not engine.is_current(r, folder):
+            found.append((f"Day {day}", f"{score:g}/{mx:g}", "out of date",
+                          f"make grade DAY={day} (the report is older than your file)"))
             continue
         nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
-        found.append((f"Day {day}", score, escaping.printable(r.get("status", "?")), nxt))
+        found.append((f"Day {day}", f"{score:g}/{mx:g}", escaping.printable(r.get("status", "?")),
+                      nxt))
+    found.append(("Total", f"{got:g}/{top:g}", "", ""))
     return found
 
 
-def show(out):
+def show(out, folder):
     """The progress table: with colours on a terminal, plain text otherwise."""
     if not sys.stdout.isatty():
-        print(render.progress(rows(out)))
+        print(render.progress(rows(out, folder)))
         return
     from rich.console import Console
     from rich.table import Table
 
-    colour = {"passed": "green", "partial": "yellow", "not graded": "dim", "not_started": "dim"}
+    colour = {"passed": "green", "partial": "yellow", "not graded": "dim", "not_started": "dim",
+              "out of date": "yellow", "": ""}
     table = Table("Day", "Score", "Status", "Next", title="Your progress")
-    for day, score, status, nxt in rows(out):
-        table.add_row(day, score, f"[{colour.get(status, 'red')}]{status}[/]", nxt)
+    for day, score, status, nxt in rows(out, folder):
+        table.add_row(day, score, f"[{colour.get(status, 'red')}]{status}[/]" if status else "",
+                      nxt)
     Console().print(table)

@@ -61,6 +61,13 @@ def day(result, path, student_kit=False):
     return escaping.printable("\n".join(lines), lines=True)
 
 
+def untouched(result):
+    """One line for a day not started yet: `Day 5 · 0/21 not started · exercises/day5.py ...`."""
+    n, folder = result["day"], Path(result["submission"]["folder"])
+    return escaping.printable(f"Day {n} · 0/{result['max_score']:g} not started · "
+                              f"{first_todo(folder, n)}", lines=True)
+
+
 def first_todo(folder, n):
     """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
     path = Path(folder) / f"day{n}.py"

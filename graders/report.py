@@ -16,6 +16,9 @@ TASKS = {
     "7.1": "one_hot", "7.2": "load_data", "7.3": "train", "7.4": "accuracy",
     "7.5": "main and the accuracy gate",
 }
+# (public, hidden) points of each day's checks; tests/test_kit.py holds them to the markers.
+POINTS = {1: (9, 11), 2: (10, 9), 3: (9, 11), 4: (8.5, 11.5), 5: (10, 11), 6: (13, 5.5),
+          7: (21, 6)}
 BLOCKING = ("policy_violation", "ungradable")  # a day-level verdict carried by every test
 
 

@@ -11,7 +11,8 @@ import watchfiles
 from graders import cli, crossday, engine, escaping, render, report, submission
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
-QUIET_MS = 300  # grade once the files have been quiet this long (editors save in bursts)
+QUIET_MS = 50  # grade once the files have been quiet this long (an editor's save is a burst:
+# write a temporary file, rename it over the old one; all within a few milliseconds)
 WAKE_MS = 500  # the watcher wakes up this often; the first wake-up grades (nothing is missed)
 
 
@@ -49,6 +50,7 @@ def run(args, parser):
         for changes in watching:  # an empty set every WAKE_MS: grade the first time only
             if changes or first:
                 first = False
+                print(f"\nGrading Day {day}...", flush=True)
                 show(grade(day, folder, args.out, seed, sandbox, stop), day, folder)
     except KeyboardInterrupt:
         pass

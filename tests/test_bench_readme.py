@@ -22,11 +22,11 @@ def test_the_readme_holds_the_tables_written_from_results_json():
         "README.md's performance tables differ from bench/results.json: run python -m bench.readme"
 
 
-def test_every_target_of_issue_6_has_a_verdict_in_the_readme():
+def test_every_target_of_issues_6_and_13_has_a_verdict_in_the_readme():
     block = readme.current(TEXT)
     keys = {v["key"] for v in judge(RESULTS)}
     assert keys == {"days", "stubs", "day7", "isolation_process", "isolation_bwrap", "class",
-                    "speedup", "sklearn"}
+                    "speedup", "sklearn", "watch"}
     for v in judge(RESULTS):
         if v["holds"] is not None:
             assert f"| {v['target']} |" in block
@@ -40,10 +40,20 @@ def test_a_changed_number_changes_the_tables():
     assert readme.render(changed) != readme.current(TEXT)
 
 
-def test_the_targets_are_those_first_set_in_issue_6():
+def test_the_targets_are_those_first_set_in_issues_6_and_13():
     from bench.common import TARGETS
     assert TARGETS == {"day_s": 1.5, "stub_s": 1.0, "day7_over_training": 1.5, "isolation": 1.5,
-                       "class_s": 240, "speedup": 1.7, "accuracy": 0.97}
+                       "class_s": 240, "speedup": 1.7, "accuracy": 0.97, "watch_s": 0.5}
+
+
+def test_a_slow_watch_is_a_miss_and_a_quick_one_holds():
+    r = json.loads(json.dumps(RESULTS))
+    r["watch"] = {"saves": 3, "date": "2026-11-30", "load": [0.1, 0.1],
+                  "median_s": {str(d): 0.3 for d in range(1, 7)}}
+    assert {v["key"]: v["holds"] for v in judge(r)}["watch"] is True
+    r["watch"]["median_s"]["4"] = 0.6
+    assert {v["key"]: v["holds"] for v in judge(r)}["watch"] is False
+    assert "Watch (measured on" in readme.render(r)
 
 
 def test_a_slow_day_7_stub_and_a_slow_warm_worker_are_misses():

@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from conftest import EXERCISES, REFERENCE, ROOT, grade
+from graders import report as report_module
 
 SCHEMA = json.loads((ROOT / "graders" / "report.schema.json").read_text())
 DAYS = range(1, 8)
@@ -19,6 +20,9 @@ def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
     assert report["status"] == "passed" and not failed, failed
     assert {t["visibility"] for t in report["tests"]} == {"visible", "hidden"}
     assert report["score"] == report["max_score"] > 0
+    points = [sum(t["max_points"] for t in report["tests"] if t["visibility"] == v)
+              for v in ("visible", "hidden")]
+    assert tuple(points) == report_module.POINTS[day]  # what progress and the kit count on
 
 
 @pytest.mark.parametrize("day", DAYS)

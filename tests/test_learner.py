@@ -84,8 +84,11 @@ def test_watch_regrades_every_save_survives_a_syntax_error_and_stops_cleanly(tmp
         out.wait_for("Waiting for your next save")
         (folder / "day1.py").write_text("import numpy as np\n\ndef sigmoid(x)\n    return x\n")
         text = out.wait_for("Waiting for your next save")
+        assert "Grading Day 1..." in text.split("Score:")[0], text  # said at once
         assert "(ungradable)" in text and "day1.py line 3:  def sigmoid(x)" in text, text
-        shutil.copy(REFERENCE / "day1.py", folder / "day1.py")
+        saved = folder / ".day1.py.swp"  # an editor's save: a new file renamed over the old
+        shutil.copy(REFERENCE / "day1.py", saved)
+        saved.replace(folder / "day1.py")
         out.wait_for("(passed)")
         text = out.wait_for("Waiting for your next save")
         assert "Day 1 complete" in text and "Next: open" in text and "day2.py" in text
@@ -205,3 +208,53 @@ def test_a_failure_caused_by_an_earlier_day_names_that_day_and_task(submission, 
     assert failed and all("your day3.py fails Task 3.2 softmax: fix Day 3 first" in t["message"]
                           and t["earlier_days"] == [3] for t in failed)
     assert "fix Day 3 first" in report["message"] and "fix Day 3 first" in done.stdout
+
+
+def test_a_call_that_hangs_is_named_with_the_time_limit(submission, tmp_path, monkeypatch):
+    from conftest import grade
+    folder = submission()
+    path = folder / "day3.py"
+    path.write_text(path.read_text().replace("def relu(z):", "def relu(z):\n    while True:\n"
+                                             "        pass", 1))
+    monkeypatch.setenv("GRADERS_TEST_CHECK_S", "2")
+    report = grade(3, folder, tmp_path / "out")
+    timed_out = [t["message"] for t in report["tests"] if t["status"] == "timeout"]
+    assert timed_out and timed_out[0].startswith("relu(<array"), timed_out
+    assert "limit of 2 s" in timed_out[0] and "was stopped" in timed_out[0], timed_out[0]
+
+
+def test_make_help_lists_every_target():
+    done = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    phony = next(line for line in (ROOT / "Makefile").read_text().splitlines()
+                 if line.startswith(".PHONY:")).split()[1:]
+    listed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("  make ")]
+    assert done.returncode == 0 and sorted(listed) == sorted(phony), done.stdout
+
+
+def test_grading_every_day_gives_an_untouched_day_one_line_and_progress_a_total(tmp_path):
+    folder = tmp_path / "sub"
+    shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REFERENCE / "day1.py", folder / "day1.py")
+    done = run_graders("grade", "--submission", folder, "--out", tmp_path / "out", "--seed", "1")
+    lines = done.stdout.splitlines()
+    for day in range(2, 8):
+        mine = [line for line in lines if line.startswith(f"Day {day} ·")]
+        assert len(mine) == 1 and "not started" in mine[0] and f"day{day}.py line" in mine[0]
+    assert not any("✗" in line for line in lines), "an untouched day lists its checks"
+    assert "Day 1 complete" in done.stdout or "20/20" in done.stdout
+    assert lines[-1].split()[:2] == ["Total", "20/145.5"], lines[-1]
+
+
+def test_hint_and_progress_notice_a_file_newer_than_its_report(tmp_path):
+    folder, out = tmp_path / "sub", tmp_path / "out"
+    shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    run_graders("grade", "--day", "1", "--submission", folder, "--out", out, "--seed", "1")
+    shutil.copy(REFERENCE / "day1.py", folder / "day1.py")  # fixed after the last grade
+    shown = run_graders("progress", "--submission", folder, "--out", out).stdout
+    assert "out of date" in next(line for line in shown.splitlines() if line.startswith("Day 1"))
+    hinted = run_graders("hint", "--day", "1", "--submission", folder, "--out", out).stdout
+    assert "changed since its last report: grading it first" in hinted, hinted
+    assert "every check passed" in hinted and "not_started" not in hinted, hinted
+    shown = run_graders("progress", "--submission", folder, "--out", out).stdout
+    assert "passed" in next(line for line in shown.splitlines() if line.startswith("Day 1"))
