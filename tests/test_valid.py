@@ -12,9 +12,11 @@ CASES = [pytest.param(folder, int(f.stem[3:]), id=f"{folder.name}-{f.stem}")
 
 
 @pytest.mark.parametrize("folder, day", CASES)
-@pytest.mark.parametrize("seed", [1, 2])
-def test_valid_solution_scores_full_marks(folder, day, seed, submission, tmp_path):
-    report = grade(day, submission(folder), tmp_path / "out", seed=seed)
+@pytest.mark.parametrize("seed, sandbox", [(1, None), (2, "process")], ids=["1", "2"])
+def test_valid_solution_scores_full_marks(folder, day, seed, sandbox, submission, tmp_path):
+    """Two seeds: the first in the sandbox `auto` picks (bwrap where it runs), the second in
+    process mode."""
+    report = grade(day, submission(folder), tmp_path / "out", seed=seed, sandbox=sandbox)
     failed = {t["name"]: t["message"] for t in report["tests"] if t["status"] != "passed"}
     assert report["status"] == "passed", failed
 
