@@ -150,12 +150,10 @@ class Batch:
             clear(out, self.days)
             return {"action": "refused", "days": {d: dict(problem("ungradable", str(exc)),
                                                           missing=empty) for d in self.days}}
-        budget, key = self.args.budget, self.key
-        todo = [d for d in self.days
-                if self.args.force or earlier(folder, out, d, budget, key) is None]
-        if not todo:
-            return {"action": "skipped", "days": self.rows(folder, out, None, "")}
-        return folder, todo
+        todo = [d for d in self.days if self.args.force or
+                earlier(folder, out, d, self.args.budget, self.key) is None]
+        return (folder, todo) if todo else {"action": "skipped",
+                                            "days": self.rows(folder, out, None, "")}
 
     def grade(self, name, folder, todo):
         """Grade one learner's `todo` days within the budget; every day's row."""
@@ -171,13 +169,10 @@ class Batch:
         """{day: row} from the reports in `out`; a day without one is the kit's `error`. A
         row whose day file is missing says so (`missing`), for the summary."""
         files, refused = submission.scan(folder)
-        rows = {}
-        for day in self.days:
-            row = earlier(folder, out, day, self.args.budget, self.key) or problem(
-                "error", said or f"the grading process ended with exit code {code}",
-                seed_of(folder, day, self.key["course_seed"])[1])
-            rows[day] = dict(row, missing=f"day{day}.py" not in files | refused)
-        return rows
+        return {day: dict(earlier(folder, out, day, self.args.budget, self.key) or problem(
+            "error", said or f"the grading process ended with exit code {code}",
+            seed_of(folder, day, self.key["course_seed"])[1]),
+            missing=f"day{day}.py" not in files | refused) for day in self.days}
 
     def run_learner(self, name, folder, out, days):
         """Grade `days` in a subprocess; (exit code or None on timeout, its last stderr line)."""

@@ -160,10 +160,14 @@ def cell(text):
     return "'" + text if text.startswith(FORMULA) else text
 
 
-def bins(max_total):
-    """The edges of the histogram of totals: about ten bars of whole points over 0..max."""
+def histogram(totals, max_total):
+    """(edges, counts) of the learners' totals: about ten bars of whole points over
+    0..max_total, the last one holding the full marks too."""
     width = max(1, math.ceil(max_total / 10))
-    return [i * width for i in range(max(1, math.ceil(max_total / width)) + 1)]
+    edges = [i * width for i in range(max(1, math.ceil(max_total / width)) + 1)]
+    counts = [sum(a <= t < b or (b == edges[-1] and t == b) for t in totals)
+              for a, b in zip(edges, edges[1:])]
+    return edges, counts
 
 
 def chart(totals, max_total):
@@ -171,12 +175,13 @@ def chart(totals, max_total):
     from matplotlib.figure import Figure  # no pyplot: the Agg canvas, no display needed
     fig = Figure(figsize=(7, 3.6), layout="constrained")
     ax = fig.add_subplot()
-    edges = bins(max_total)
-    counts, _, bars = ax.hist(totals, bins=edges, color="#4c72b0", edgecolor="white")
-    ax.bar_label(bars, labels=[str(int(c)) if c else "" for c in counts], padding=2)
+    edges, counts = histogram(totals, max_total)
+    bars = ax.bar(edges[:-1], counts, width=edges[1] - edges[0], align="edge",
+                  color="#4c72b0", edgecolor="white")
+    ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], padding=2)
     ax.set_xticks(edges)
     ax.set_xlim(edges[0], edges[-1])
-    ax.set_ylim(0, max(max(counts, default=0), 1) * 1.15)
+    ax.set_ylim(0, max(max(counts), 1) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(f"total points (of {render.points(max_total)})")
     ax.set_ylabel("learners")
@@ -193,9 +198,13 @@ def counts(kinds):
 
 def feedback_link(name):
     """The link to a learner's feedback file (none for a name the class outputs hold)."""
+    try:
+        path = os.fsencode(name)
+    except UnicodeEncodeError:  # no folder has this name (only a name handed in by a test)
+        return ""
     if name in OUTPUTS:
         return ""
-    href = html.escape(quote(os.fsencode(name), safe="") + "/feedback.md")
+    href = html.escape(quote(path, safe="") + "/feedback.md")
     return f'<a href="{href}">feedback.md</a>'
 
 
