@@ -268,11 +268,9 @@ def line_of(name, result):
     """One terminal line per learner: action, total, and the days that need a look."""
     rows = result["days"]
     total = render.points(sum(r["score"] for r in rows.values()))
-    notes = [f"day{d} {r['status']}" + "".join(
-        f", {n} check{'s' * (n > 1)} {s}" for s in gradebook.CHECK_PROBLEMS
-        if (n := sum(t["status"] == s for t in r["tests"])))
-        for d, r in rows.items() if r["status"] in gradebook.PROBLEMS or
-        any(t["status"] in gradebook.CHECK_PROBLEMS for t in r["tests"])]
+    notes = [f"day{d} {r['status']}" + "".join(f", {n} check(s) {s}" for s, n in
+                                               gradebook.stopped(r).items())
+             for d, r in rows.items() if r["status"] in gradebook.PROBLEMS or gradebook.stopped(r)]
     if result["action"] == "refused":
         notes = [next(iter(rows.values()))["message"]]
     return escaping.printable(f"{result['action']:<8} {name}  {total} points  {'; '.join(notes)}")

@@ -45,10 +45,16 @@ def day_text(day, d, row):
     elif d["message"]:
         lines += [*fenced(d["message"]), ""]  # why it was not graded: may quote the learner
     if d["status"] in ("partial", "failed"):
-        for t in row["tests"]:
-            if t["status"] != "passed":
+        failed = [t for t in row["tests"] if t["status"] != "passed"]
+        for t in failed:
+            if not t.get("blocked_by"):
                 lines += [f"### {render.check_line(t)}", "", *fenced(t["message"]), "",
-                          f"Hint: {escaping.printable(t['hint'])}", ""]
+                          f"Hint: {plain(t['hint'])}", ""]
+        for first in dict.fromkeys(t["blocked_by"] for t in failed if t.get("blocked_by")):
+            lines += [f"Not judged yet: these checks need {first} to pass first, and count "
+                      "once it passes.", ""]
+            lines += [f"- {render.check_line(t)}. Hint: {plain(t['hint'])}" for t in failed
+                      if t.get("blocked_by") == first] + [""]
     if d["seed"] is not None and d["kind"] in ("graded", "not_started", "timeout"):
         lines += [f"To see this day again with the same inputs: `make grade DAY={day} "
                   f"SEED={d['seed']}` (hidden checks run only when your instructor grades)."]
@@ -65,7 +71,8 @@ def code(text):
     """Learner text as a Markdown code span: escaped, on one line, read as text only."""
     text = escaping.printable(text)
     tick = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    return f"{tick} {text} {tick}"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{tick}{pad}{text}{pad}{tick}"
 
 
 def fenced(text):

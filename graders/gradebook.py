@@ -58,6 +58,7 @@ def summarize(results, days, course_seed=None, kit_version=report.KIT_VERSION):
         learners[name] = {"total": sum(r["score"] for r in rows.values()), "days": rows}
     order = {key: i for i, key in enumerate(tests)}  # file order breaks ties
     for entry in tests.values():
+        entry["not_graded"] = dict(sorted(entry["not_graded"].items()))
         entry["pass_rate"] = round(entry["passed"] / entry["graded"], 4) if entry["graded"] \
             else None
     per_day = []
@@ -107,6 +108,12 @@ def problems_of(name, day, row):
     return [{"learner": name, "days": [day], "check": t["name"], "task": t["task"],
              "status": t["status"], "message": t["message"]}
             for t in row["tests"] if t["status"] in CHECK_PROBLEMS]
+
+
+def stopped(row):
+    """{"timeout": 2}: the checks of a day that were stopped or crashed, by status."""
+    found = [t["status"] for t in row["tests"] if t["status"] in CHECK_PROBLEMS]
+    return {s: found.count(s) for s in CHECK_PROBLEMS if s in found}
 
 
 def merge(problems):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, REFERENCE, compose, run_graders
-from graders import intake, render
+from graders import feedback, intake, render
 from test_outputs import EVIL, SHOWN, hidden_code_lines, leaks, raw_in_json, raw_text
 
 
@@ -353,7 +353,8 @@ def test_every_timeout_and_crash_inside_a_graded_day_is_listed(small):
             p = problems[(learner, t["name"])]
             assert (p["days"], p["status"], p["message"]) == ([day], status, t["message"])
             assert html.escape(t["name"]) in small["page"]
-        assert f"day{day} partial, {len(stopped)} check" in small["runs"]["first"].stdout
+        said = f"day{day} partial, {len(stopped)} check(s) {status}"
+        assert said in small["runs"]["first"].stdout
 
 
 def test_pass_rates_count_only_the_learners_a_check_judged(small):
@@ -406,14 +407,17 @@ def test_each_learner_gets_a_feedback_file_with_every_failed_check_and_its_hint(
             assert f"## Day {day}: {report['score']}/{report['max_score']} ({report['status']})" \
                 in text
             for t in report["tests"]:
-                line = f"{'✓' if t['status'] == 'passed' else '✗'} {t['name']} ("
+                line, hint = render.check_line(t), feedback.plain(t["hint"])
                 if t["status"] == "passed":
-                    assert line not in text
+                    assert f"{t['name']} (" not in text
+                elif t.get("blocked_by"):  # one line each, under the check they wait for
+                    assert f"- {line}. Hint: {hint}\n" in text
+                    assert f"these checks need {t['blocked_by']} to pass first" in text
                 else:
-                    shown = text.split(f"### {line}")[1].split("### ")[0]
-                    assert t["message"].splitlines()[0] in shown and t["hint"] in shown
+                    shown = text.split(f"### {line}\n")[1].split("### ")[0]
+                    assert t["message"].splitlines()[0] in shown and f"Hint: {hint}" in shown
     dan = (out / "Dan Smith" / "feedback.md").read_text()
-    assert dan.startswith("# Feedback for ` Dan Smith `") and "✗" not in dan
+    assert dan.startswith("# Feedback for `Dan Smith`") and "✗" not in dan
     assert "Every check passed." in dan and "make grade DAY=2 SEED=" in dan
     assert "holds no day file" in (out / "empty" / "feedback.md").read_text()
     assert "day2.py is missing" in (out / "ann" / "feedback.md").read_text()
