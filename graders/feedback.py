@@ -1,7 +1,8 @@
 """One feedback file per learner, ready to send back: `REPORTS/<learner>/feedback.md` holds
 each day's score and, for every check that failed, its message and hint (worded as on the
-learner's terminal, by `render`). Learner text is escaped (`escaping.printable`) and always sits
-in a code span or a fenced block, so that no Markdown viewer reads it as a link or as HTML."""
+learner's terminal, by `render`). Every text is escaped (`escaping.printable`); a message or a
+name sits in a fenced block or a code span, and the kit's own words are escaped for Markdown
+(`plain`), so that no Markdown viewer reads learner text as a link or as HTML."""
 import html
 import re
 
