@@ -12,8 +12,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from graders import (cli, crossday, engine, escaping, gradebook, intake, limits, processes, render,
-                     submission)
+from graders import (cli, crossday, engine, escaping, feedback, gradebook, intake, limits,
+                     processes, render, submission)
 
 KIT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -62,14 +62,17 @@ def run(args, parser):
             return 130
     summary = gradebook.summarize(results, days, course, engine.kit_version())
     gradebook.write_outputs(out, summary)
+    feedback.write(out, summary, results, taken=gradebook.OUTPUTS)
     counts = {a: sum(r["action"] == a for r in results.values())
               for a in ("graded", "skipped", "refused")}
     print(f"Graded {counts['graded']}, skipped {counts['skipped']} (up to date), "
           f"refused {counts['refused']}.")
-    print(f"Gradebook: {out / 'gradebook.csv'}\nSummary: {out / 'summary.html'}")
-    errors = [p for p in summary["problems"] if p["status"] == "error"]
+    print(f"Gradebook: {out / 'gradebook.csv'}\nSummary: {out / 'summary.html'}\n"
+          f"Feedback: {out / '<learner>' / feedback.NAME}")
+    errors = [p for p in summary["problems"] if p["status"] == "error" and not p["check"]]
     if errors:
-        print(escaping.printable(f"graders: the kit could not grade {len(errors)} learner-day(s), "
+        print(escaping.printable(f"graders: the kit could not grade "
+                                 f"{sum(len(p['days']) for p in errors)} learner-day(s), "
                                  f"e.g. {errors[0]['learner']}: {errors[0]['message']}"),
               file=sys.stderr)
         return 3
@@ -90,20 +93,29 @@ class Batch:
         self.bar = self.task = None
 
     def grade_all(self, learners):
-        """{learner id: {"action", "days": {day: row}}}, grading `args.jobs` learners at once."""
+        """{learner id: {"action", "days": {day: row}}} in gradebook order: first what is
+        already decided (refused, up to date), then the rest, `args.jobs` learners at once.
+        The bar counts only the learners left to grade, and its time left their pace."""
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                                    TextColumn)
         from rich.text import Text
-        results = {}
+        results, todo = {}, {}
         columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[left]} left ·"),
                    TextColumn("{task.description}", markup=False))
         with Progress(*columns) as self.bar:
-            self.task = self.bar.add_task("", total=len(learners), left="-:--")
+            for name, entries in learners.items():
+                planned = self.safely(self.plan, name, entries)
+                if isinstance(planned, tuple):
+                    todo[name] = planned
+                else:
+                    results[name] = planned
+                    self.bar.console.print(Text(line_of(name, planned)), soft_wrap=True)
+            self.task = self.bar.add_task("", total=len(todo), left="-:--")
             pool = ThreadPoolExecutor(self.args.jobs)
             try:
-                jobs = {pool.submit(self.grade_safely, name, entries): name
-                        for name, entries in learners.items()}
+                jobs = {pool.submit(self.safely, self.grade, name, *work): name
+                        for name, work in todo.items()}
                 for job in as_completed(jobs):
                     name = jobs[job]
                     results[name] = job.result()
@@ -115,40 +127,52 @@ class Batch:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
             pool.shutdown()
-        return dict(sorted(results.items()))
+        return {name: results[name] for name in sorted(results, key=gradebook.learner_order)}
 
-    def grade_safely(self, name, entries):
-        """grade(), with any failure of the kit recorded as an `error` of this learner only."""
+    def safely(self, step, name, *args):
+        """step(name, *args), any failure of the kit recorded as an `error` of this learner."""
         try:
-            return self.grade(name, entries)
+            return step(name, *args)
         except Exception as exc:  # noqa: BLE001 - one learner must never stop the batch
             return {"action": "graded", "days": {d: problem("error", f"{type(exc).__name__}: "
                                                             f"{exc}") for d in self.days}}
 
-    def grade(self, name, entries):
-        """One learner: unpack, skip what is up to date, grade the rest within the budget."""
-        out = self.out / name
+    def plan(self, name, entries):
+        """The result of a learner already decided: refused (a bad entry, or no day file at
+        all) or every day up to date; else (its folder, the days to grade)."""
+        out, empty = self.out / name, False
         try:
             folder = intake.folder_of(name, entries, self.work, taken=gradebook.OUTPUTS)
+            if empty := submission.scan(folder) == ({}, {}):
+                raise intake.Refused(f"{name} holds no day file (day1.py to day7.py): nothing "
+                                     "to grade")
         except intake.Refused as exc:
             clear(out, self.days)
-            return {"action": "refused", "days": {d: problem("ungradable", str(exc))
-                                                  for d in self.days}}
-        budget, key = self.args.budget, self.key
-        todo = [d for d in self.days
-                if self.args.force or earlier(folder, out, d, budget, key) is None]
-        code, said = None, ""
-        if todo:
-            clear(out, todo)
-            code, said = self.run_learner(name, folder, out, todo)
-            for day in todo:
-                if code is None and earlier(folder, out, day, budget, key) is None:
-                    write_timeout(folder, out, day, budget, key)
-        rows = {}
-        for day in self.days:
-            rows[day] = earlier(folder, out, day, budget, key) or problem(
-                "error", said or f"the grading process ended with exit code {code}")
-        return {"action": "graded" if todo else "skipped", "days": rows}
+            return {"action": "refused", "days": {d: dict(problem("ungradable", str(exc)),
+                                                          missing=empty) for d in self.days}}
+        todo = [d for d in self.days if self.args.force or
+                earlier(folder, out, d, self.args.budget, self.key) is None]
+        return (folder, todo) if todo else {"action": "skipped",
+                                            "days": self.rows(folder, out, None, "")}
+
+    def grade(self, name, folder, todo):
+        """Grade one learner's `todo` days within the budget; every day's row."""
+        out = self.out / name
+        clear(out, todo)
+        code, said = self.run_learner(name, folder, out, todo)
+        for day in todo:
+            if code is None and earlier(folder, out, day, self.args.budget, self.key) is None:
+                write_timeout(folder, out, day, self.args.budget, self.key)
+        return {"action": "graded", "days": self.rows(folder, out, code, said)}
+
+    def rows(self, folder, out, code, said):
+        """{day: row} from the reports in `out`; a day without one is the kit's `error`. A
+        row whose day file is missing says so (`missing`), for the summary."""
+        files, refused = submission.scan(folder)
+        return {day: dict(earlier(folder, out, day, self.args.budget, self.key) or problem(
+            "error", said or f"the grading process ended with exit code {code}",
+            seed_of(folder, day, self.key["course_seed"])[1]),
+            missing=f"day{day}.py" not in files | refused) for day in self.days}
 
     def run_learner(self, name, folder, out, days):
         """Grade `days` in a subprocess; (exit code or None on timeout, its last stderr line)."""
@@ -244,7 +268,9 @@ def line_of(name, result):
     """One terminal line per learner: action, total, and the days that need a look."""
     rows = result["days"]
     total = render.points(sum(r["score"] for r in rows.values()))
-    notes = [f"day{d} {r['status']}" for d, r in rows.items() if r["status"] in gradebook.PROBLEMS]
+    notes = [f"day{d} {r['status']}" + "".join(f", {n} check(s) {s}" for s, n in
+                                               gradebook.stopped(r).items())
+             for d, r in rows.items() if r["status"] in gradebook.PROBLEMS or gradebook.stopped(r)]
     if result["action"] == "refused":
         notes = [next(iter(rows.values()))["message"]]
     return escaping.printable(f"{result['action']:<8} {name}  {total} points  {'; '.join(notes)}")

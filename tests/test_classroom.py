@@ -1,5 +1,6 @@
 """grade-class: a synthetic class graded in parallel; gradebook, summary, resume, hostile zips."""
 import csv
+import html
 import json
 import re
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, REFERENCE, compose, run_graders
-from graders import intake
+from graders import feedback, intake, render
 from test_outputs import EVIL, SHOWN, hidden_code_lines, leaks, raw_in_json, raw_text
 
 
@@ -104,7 +105,7 @@ def graded(tmp_path_factory):
 
 def test_the_gradebook_has_a_row_per_learner_matching_the_reports(graded):
     book, reports = graded["book"], graded["reports"]
-    assert [row["learner"] for row in book] == sorted(EXPECTED)
+    assert [row["learner"] for row in book] == sorted(EXPECTED, key=str.casefold)
     for row in book:
         name = row["learner"]
         assert [row[f"day{d}_status"] for d in DAYS] == EXPECTED[name], row
@@ -120,9 +121,11 @@ def test_the_gradebook_has_a_row_per_learner_matching_the_reports(graded):
 
 def test_the_summary_pass_rates_match_the_reports(graded):
     reports, tests = graded["reports"], graded["summary"]["tests"]
-    for t in tests:
+    for t in tests:  # over the learners each check judged: the day graded, the task begun
         outcomes = [x["status"] == "passed" for (_, day), r in reports.items()
-                    if day == t["day"] for x in r["tests"] if x["name"] == t["name"]]
+                    if day == t["day"] and r["status"] in ("passed", "partial", "failed")
+                    for x in r["tests"] if x["name"] == t["name"]
+                    and x["status"] != "not_started" and not x.get("blocked_by")]
         assert (t["passed"], t["graded"]) == (sum(outcomes), len(outcomes)), t["name"]
         assert t["hint"]
     rates = [t["pass_rate"] for t in tests]
@@ -133,10 +136,10 @@ def test_the_summary_pass_rates_match_the_reports(graded):
 
 def test_the_hanging_learner_times_out_and_the_batch_goes_on(graded):
     assert "hangs" in graded["runs"]["first"].stdout
-    problems = {(p["learner"], p["day"]): p for p in graded["summary"]["problems"]}
-    assert {d for (n, d) in problems if n == "hangs"} == set(DAYS)
-    assert all(problems[("hangs", d)]["status"] == "timeout" for d in DAYS)
-    assert "budget" in problems[("hangs", 1)]["message"]
+    problems = [p for p in graded["summary"]["problems"] if p["learner"] == "hangs"]
+    assert [(p["days"], p["status"], p["check"]) for p in problems] == [([1, 2, 3], "timeout",
+                                                                         None)]
+    assert "budget" in problems[0]["message"]
 
 
 @pytest.mark.parametrize("learner, words", [("zip_slip", "holds a path outside its folder"),
@@ -169,9 +172,10 @@ def test_the_summary_page_shows_the_chart_and_escapes_learner_text(graded):
 
 def test_a_linked_learner_is_refused_naming_the_link(graded):
     problems = [p for p in graded["summary"]["problems"] if p["learner"] == "linked"]
-    assert [p["status"] for p in problems] == ["ungradable"] * 3
+    assert [(p["status"], p["days"]) for p in problems] == [("ungradable", [1, 2, 3])]
     assert f"linked is a link (to {REFERENCE}): links are not graded" in problems[0]["message"]
-    assert not (graded["out"] / "linked").exists()
+    assert [p.name for p in (graded["out"] / "linked").iterdir()] == ["feedback.md"]
+    assert "links are not graded" in (graded["out"] / "linked" / "feedback.md").read_text()
 
 
 def test_learner_text_is_escaped_on_the_terminal_and_in_every_class_file(graded):
@@ -180,6 +184,7 @@ def test_learner_text_is_escaped_on_the_terminal_and_in_every_class_file(graded)
     assert problem["status"] == "ungradable" and SHOWN in problem["message"]
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert page.endswith("</html>\n") and SHOWN in page
+    assert SHOWN in (out / "escapes" / "feedback.md").read_text(encoding="utf-8")
     for path in [p for p in out.rglob("*") if p.is_file() and p.suffix != ".png"]:
         text = path.read_text(encoding="utf-8").replace("\r\n", "\n")  # (the CSV's lines)
         assert not (raw_in_json(text) if path.suffix == ".json" else raw_text(text)), path
@@ -303,3 +308,148 @@ def test_a_later_day_loses_nothing_to_an_earlier_days_bug(tmp_path):
     assert day3["status"] == "partial"
     assert day6["score"] == day6["max_score"] and day6["graded_with_reference"] == [3]
     assert "charged there, not here" in day6["message"]
+
+
+# -- what the class reports show: every problem, fair pass rates, a table per learner, a
+# feedback file each, and a progress bar that counts only the work left after a resume
+
+SMALL = ["ann", "bob", "crashes", "Dan Smith", "empty", "loops"]  # gradebook order
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Six learners, days 1-2, graded, then graded again after one of them changed a file."""
+    root = tmp_path_factory.mktemp("small")
+    subs, out = root / "submissions", root / "reports"
+    subs.mkdir()
+    compose(subs / "Dan Smith")  # everything right; sorts after "bob" and "crashes"
+    (compose(subs / "ann") / "day2.py").unlink()  # Day 2 missing
+    compose(subs / "bob", base=EXERCISES)  # not started
+    (subs / "empty").mkdir()
+    mutate(compose(subs / "crashes"), 1, '    """\n    return sigmoid(np.dot(',
+           '    """\n    import os; os._exit(3)\n    return sigmoid(np.dot(')
+    mutate(compose(subs / "loops"), 2, "    return X @ W + B", "    while True:\n        pass")
+    runs = {"first": run_graders("grade-class", "--submissions", subs, "--out", out, "--jobs", 2,
+                                 "--days", "1-2")}
+    shutil.copy(REFERENCE / "day1.py", subs / "bob" / "day1.py")
+    runs["resumed"] = run_graders("grade-class", "--submissions", subs, "--out", out,
+                                  "--jobs", 2, "--days", "1-2")
+    for run in runs.values():
+        assert run.returncode == 0, run.stderr + run.stdout
+    reports = {(p.parent.name, int(p.name[3])): json.loads(p.read_text())
+               for p in out.glob("*/day?.json")}
+    return {"out": out, "runs": runs, "summary": json.loads((out / "summary.json").read_text()),
+            "page": (out / "summary.html").read_text(), "reports": reports}
+
+
+def test_every_timeout_and_crash_inside_a_graded_day_is_listed(small):
+    problems = {(p["learner"], p["check"]): p for p in small["summary"]["problems"]}
+    for learner, day, status in (("loops", 2, "timeout"), ("crashes", 1, "error")):
+        report = small["reports"][(learner, day)]
+        assert report["status"] == "partial"  # the day itself is not a problem
+        stopped = [t for t in report["tests"] if t["status"] == status]
+        assert stopped
+        for t in stopped:
+            p = problems[(learner, t["name"])]
+            assert (p["days"], p["status"], p["message"]) == ([day], status, t["message"])
+            assert html.escape(t["name"]) in small["page"]
+        said = f"day{day} partial, {len(stopped)} check(s) {status}"
+        assert said in small["runs"]["first"].stdout
+
+
+def test_pass_rates_count_only_the_learners_a_check_judged(small):
+    tests = {t["name"]: t for t in small["summary"]["tests"]}
+    product = tests["test_layer_forward_is_x_times_w_plus_b"]  # loops fails it
+    assert (product["passed"], product["graded"], product["pass_rate"]) == (2, 3, 0.6667)
+    # ann's Day 2 is missing, empty holds nothing, bob has not started Day 2
+    assert product["not_graded"] == {"missing": 2, "not_started": 1}
+    sigmoid = tests["test_sigmoid_of_minus_1000_and_1000_is_0_and_1"]
+    assert (sigmoid["passed"], sigmoid["graded"], sigmoid["pass_rate"]) == (5, 5, 1)
+    assert sigmoid["not_graded"] == {"missing": 1}
+    day2 = small["summary"]["per_day"][1]
+    assert (day2["graded"], day2["not_graded"]) == (3, {"missing": 2, "not_started": 1})
+    for t in small["summary"]["tests"]:  # checks blocked by a failure are counted apart
+        judged = [x["status"] == "passed" for (n, d), r in small["reports"].items()
+                  if d == t["day"] and r["status"] in ("passed", "partial", "failed")
+                  for x in r["tests"] if x["name"] == t["name"] and x["status"] != "not_started"
+                  and not x.get("blocked_by")]
+        assert (t["passed"], t["graded"]) == (sum(judged), len(judged)), t["name"]
+
+
+def test_the_page_has_a_row_per_learner_with_totals_and_a_histogram_of_totals(small):
+    page, learners = small["page"], small["summary"]["learners"]
+    rows = re.findall(r"<tr><td>([^<]*)</td>(.*?)</tr>", page.split("<h2>Learners</h2>")[1]
+                      .split("<h2>")[0])
+    assert [html.unescape(name) for name, _ in rows] == SMALL
+    for name, cells in rows:
+        total = render.points(learners[html.unescape(name)]["total"])
+        assert f"<td>{total}</td>" in cells
+        assert f'href="{name.replace(" ", "%20")}/feedback.md"' in cells
+    assert '<img src="summary.png" alt="Histogram of the learners' in page
+    assert (small["out"] / "summary.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_histogram_counts_every_total_once():
+    from graders import gradebook
+    edges, counts = gradebook.histogram([0, 3.5, 20, 36, 39, 39], 39)
+    assert edges == list(range(0, 41, 4)) and sum(counts) == 6
+    assert counts[0] == 2 and counts[5] == 1 and counts[-1] == 3  # full marks in the last bar
+    assert gradebook.histogram([7, 7], 7) == (list(range(8)), [0] * 6 + [2])
+    assert gradebook.histogram([], 0) == ([0, 1], [0])
+
+
+def test_each_learner_gets_a_feedback_file_with_every_failed_check_and_its_hint(small):
+    out, reports = small["out"], small["reports"]
+    for name in ("loops", "crashes"):
+        text = (out / name / "feedback.md").read_text()
+        for day in (1, 2):
+            report = reports[(name, day)]
+            assert f"## Day {day}: {report['score']}/{report['max_score']} ({report['status']})" \
+                in text
+            for t in report["tests"]:
+                line, hint = render.check_line(t), feedback.plain(t["hint"])
+                if t["status"] == "passed":
+                    assert f"{t['name']} (" not in text
+                elif t.get("blocked_by"):  # one line each, under the check they wait for
+                    assert f"- {line}. Hint: {hint}\n" in text
+                    assert f"these checks need {t['blocked_by']} to pass first" in text
+                else:
+                    shown = text.split(f"### {line}\n")[1].split("### ")[0]
+                    assert t["message"].splitlines()[0] in shown and f"Hint: {hint}" in shown
+    dan = (out / "Dan Smith" / "feedback.md").read_text()
+    assert dan.startswith("# Feedback for `Dan Smith`") and "✗" not in dan
+    assert "Every check passed." in dan and "make grade DAY=2 SEED=" in dan
+    assert "holds no day file" in (out / "empty" / "feedback.md").read_text()
+    assert "day2.py is missing" in (out / "ann" / "feedback.md").read_text()
+
+
+def test_the_gradebook_is_sorted_case_insensitively_with_every_graded_day_s_seed(small):
+    with open(small["out"] / "gradebook.csv", newline="") as f:
+        book = list(csv.DictReader(f))
+    assert [row["learner"] for row in book] == SMALL
+    for row in book:
+        for day in (1, 2):
+            report = small["reports"].get((row["learner"], day))
+            assert row[f"day{day}_seed"] == (str(report["seed"]) if report else ""), row
+
+
+def test_an_empty_folder_is_one_problem_row(small):
+    rows = [p for p in small["summary"]["problems"] if p["learner"] == "empty"]
+    assert len(rows) == 1 and rows[0]["days"] == [1, 2] and rows[0]["status"] == "ungradable"
+    assert "empty holds no day file" in rows[0]["message"]
+    assert small["page"].count("<tr><td>empty</td><td>1-2</td>") == 1
+
+
+def test_after_a_resume_the_bar_counts_only_the_learners_left_to_grade(small):
+    resumed = small["runs"]["resumed"].stdout
+    assert re.search(r" 1/1 0:00 left", resumed), resumed
+    assert not re.search(r" \d+/6 ", resumed)
+    assert "Graded 1, skipped 4 (up to date), refused 1." in resumed
+    assert re.search(r" 5/5 0:00 left", small["runs"]["first"].stdout)  # empty: refused first
+
+
+def test_the_time_left_is_the_pace_of_the_learners_graded_so_far():
+    from types import SimpleNamespace
+    from graders import classroom
+    assert classroom.time_left(SimpleNamespace(elapsed=30, total=5, completed=1)) == "2:00"
+    assert classroom.time_left(SimpleNamespace(elapsed=90, total=3, completed=3)) == "0:00"

@@ -10,7 +10,7 @@ import sys
 import tomllib
 
 from conftest import ENV, EXERCISES, ROOT, compose, run_graders
-from graders import gradebook, gradescope, watch, worker
+from graders import feedback, gradebook, gradescope, watch, worker
 
 # Learner text that drives a terminal: erase the line, move up, forge a score, write the
 # clipboard (OSC 52), reverse the text (U+202E), and lone surrogates that UTF-8 cannot hold.
@@ -95,8 +95,44 @@ def test_the_gradebook_and_summary_hold_learner_text_escaped_and_no_formula(tmp_
     book = (tmp_path / "gradebook.csv").read_text(encoding="utf-8")
     assert not raw_text(book.replace("\r", ""))
     learners = [r["learner"] for r in csv.DictReader(io.StringIO(book))]
-    assert learners == [SHOWN, "'=HYPERLINK(\"http://x\",\"y\")", "'\uff1dcmd", "alice"]
+    assert learners == [SHOWN, "'=HYPERLINK(\"http://x\",\"y\")", "alice", "'\uff1dcmd"]
     assert not raw_in_json((tmp_path / "summary.json").read_bytes())
+
+
+HOSTILE_MD = "<script>alert(1)</script> [click](javascript:alert(1)) ``` ```` <b>x</b>"
+
+
+def test_the_feedback_file_holds_learner_text_escaped_and_inert(tmp_path):
+    """Learner text in feedback.md: no control character, and only inside a code span or a
+    fenced block longer than any run of backticks it holds, so no viewer renders it."""
+    failed = {"name": "test_relu_is_max_of_zero_and_z", "task": "3.1", "points": 0,
+              "max_points": 2, "status": "failed", "visibility": "visible",
+              "message": f"{EVIL}\n{HOSTILE_MD}\n```\n<img src=x onerror=alert(1)>",
+              "hint": "Compare with 0."}
+    rows = {3: {"score": 0, "max_score": 2, "status": "failed", "message": "Next: Task 3.1 relu.",
+                "tests": [failed], "seed": 5},
+            4: {"score": 0, "max_score": 3, "status": "ungradable", "tests": [], "seed": 6,
+                "message": f"day4.py fails on import: {EVIL} {HOSTILE_MD}"}}
+    name = "`\x1b[31m\udcff <b>"  # a folder name: backticks, an escape, a byte not UTF-8
+    summary = gradebook.summarize({name: {"action": "graded", "days": rows}}, [3, 4])
+    feedback.write(tmp_path, summary, {name: {"days": rows}})
+    text = (tmp_path / name / "feedback.md").read_text(encoding="utf-8")
+    assert not raw_text(text) and SHOWN in text
+    assert text.startswith("# Feedback for `` `\\x1b[31m\\udcff <b> ``\n")
+    assert "make grade DAY=3 SEED=5" in text and "Hint: Compare with 0." in text
+    inside, outside, fence = [], [], None
+    for line in text.splitlines()[1:]:
+        if fence is None and re.fullmatch(r"`{3,}text", line):
+            fence = line.removesuffix("text")
+        elif line == fence:
+            fence = None
+        else:
+            (outside if fence is None else inside).append(line)
+    assert fence is None and inside.count(HOSTILE_MD) == 1  # a line of its own in the check
+    assert any(HOSTILE_MD in line for line in inside if line.startswith("day4.py"))
+    assert "<img src=x onerror=alert(1)>" in inside and "```" in inside  # a fence in the text
+    assert not [line for line in outside if re.search(r"<|\]\(|\\x1b|```", line)]
+    assert text.count(HOSTILE_MD) == 2  # both inside their fences, whole
 
 
 # -- hidden checks: no file the kit writes holds their expected values or the grader's traceback
