@@ -1,11 +1,19 @@
-"""Pictures of a training run, saved as PNG files; no display needed (matplotlib's Agg canvas)."""
+"""The pictures of the grader's Day 7 training run, saved as PNG files in OUT/grader/: never
+beside the learner's own pictures (`python day7.py` saves its own run's in reports/). No
+display needed: the figures are matplotlib Figures on the Agg canvas, never pyplot windows."""
+import textwrap
 from pathlib import Path
 
 import numpy as np
 
-# The pictures each day saves, in the reports folder.
-NAMES = {5: ("day5_learning_rates.png",),
-         7: ("day7_loss.png", "day7_mistakes.png", "day7_confusion.png")}
+FOLDER = "grader"  # inside the reports folder
+NAMES = ("day7_loss.png", "day7_mistakes.png", "day7_confusion.png")
+WHOSE = "the grader's training run"
+
+
+def folder(out):
+    """Where the grader's pictures go for the reports folder `out`: OUT/grader."""
+    return Path(out) / FOLDER
 
 
 def figure(width, height):
@@ -22,9 +30,10 @@ def save(fig, path):
     return path
 
 
-def loss_curve(losses, path, every=100):
-    """The loss of every epoch, with the printed checkpoints (every 100 epochs) marked."""
-    losses = np.asarray(losses, dtype=float)
+def loss_figure(losses, accuracy, every=100):
+    """The loss of every epoch on a log axis (its slow end stays readable), the printed
+    checkpoints marked, and the test accuracy in the title."""
+    losses = np.asarray(losses, dtype=float).ravel()
     epochs = np.arange(1, len(losses) + 1)
     fig = figure(8, 4.5)
     ax = fig.add_subplot()
@@ -34,82 +43,90 @@ def loss_curve(losses, path, every=100):
     for epoch in marks[[0, -1]] if len(marks) else []:
         ax.annotate(f"{losses[epoch - 1]:.4f}", (epoch, losses[epoch - 1]),
                     textcoords="offset points", xytext=(0, 8), ha="center")
-    ax.set(title="Training loss (it must go down)", xlabel="epoch",
-           ylabel="cross-entropy loss on the training set")
-    ax.grid(alpha=0.3)
+    if np.any(np.isfinite(losses) & (losses > 0)):  # a log axis needs a positive value
+        ax.set_yscale("log", nonpositive="mask")
+    ax.set(title=f"Training loss of {WHOSE}: test accuracy {accuracy:.1%}", xlabel="epoch",
+           ylabel="cross-entropy loss (log scale)")
+    ax.grid(which="both", alpha=0.3)
     ax.legend()
-    return save(fig, path)
+    return fig
 
 
-def mistakes(images, true, pred, path, limit=32):
-    """A grid of the misclassified digits (8x8 images), each titled with true and predicted."""
+def mistakes_figure(images, true, pred, limit=32):
+    """A grid of the misread digits (8x8 images), each titled true -> predicted; the canvas
+    is sized to the grid (about twice as wide as tall, at most 8 a row, rows filled evenly,
+    larger squares when there are few)."""
     images, true, pred = np.asarray(images, float), np.asarray(true), np.asarray(pred)
     wrong = np.flatnonzero(true != pred)
     shown = wrong[:limit]
-    cols = 8
-    rows = max(1, -(-len(shown) // cols))
-    fig = figure(1.3 * cols, max(3, 1.5 * rows + 0.6))
-    fig.suptitle(f"{len(wrong)} of {len(true)} test digits misread"
-                 + (f" (the first {len(shown)})" if len(shown) < len(wrong) else "")
-                 + ": true -> predicted")
-    for k, i in enumerate(shown):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        ax.imshow(images[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=images.max() or 1)
-        ax.set_title(f"{true[i]} -> {pred[i]}", fontsize=11, color="firebrick")
-        ax.axis("off")
+    title = (f"{WHOSE.capitalize()} misread {len(wrong)} of {len(true)} test digits"
+             + (f"; the first {len(shown)}" if len(shown) < len(wrong) else "")
+             + " (true\u00a0->\u00a0predicted)")
     if not len(shown):
-        fig.text(0.5, 0.4, "No mistakes: every test digit was read right.", ha="center")
-    return save(fig, path)
+        fig = figure(7, 3)
+        fig.text(0.5, 0.5, f"{WHOSE.capitalize()} read all {len(true)} test digits right:\n"
+                 "no mistakes to show.", ha="center", va="center", fontsize=14)
+        return fig
+    cols = min(8, int(np.ceil(np.sqrt(2 * len(shown)))))  # about twice as wide as tall
+    rows = -(-len(shown) // cols)
+    cols = -(-len(shown) // rows)  # the rows filled evenly
+    side = min(3, max(1.25, 7.5 / cols))  # inches a digit: the grid spans at least 7.5
+    fig = figure(side * cols, (side + 0.35) * rows + 0.3 + 0.25 * (cols < 3))
+    fig.suptitle(textwrap.fill(title, int(10 * side * cols)))
+    grid = fig.subplots(rows, cols, squeeze=False)
+    for ax in grid.flat:
+        ax.axis("off")
+    for ax, i in zip(grid.flat, shown):
+        ax.imshow(images[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=images.max() or 1)
+        ax.set_title(f"{true[i]} -> {pred[i]}", fontsize=12, color="firebrick")
+    return fig
 
 
-def confusion(true, pred, path, classes=10):
-    """The confusion matrix: how often each true digit (row) was read as each digit (column)."""
+def confusion_figure(true, pred, classes=10):
+    """The confusion matrix (row: the true digit, column: the digit read), every count written
+    in its cell; the right answers (the diagonal) in green and the mistakes in red, each on
+    its own colour scale, so a few mistakes stand out beside the many right answers."""
     true, pred = np.asarray(true), np.asarray(pred)
     counts = np.zeros((classes, classes), dtype=int)
     np.add.at(counts, (true, pred), 1)
-    fig = figure(6.5, 6)
+    right = np.eye(classes, dtype=bool)
+    fig = figure(6.5, 6.3)
     ax = fig.add_subplot()
-    ax.imshow(counts, cmap="Blues")
-    for (t, p), n in np.ndenumerate(counts):
-        if n:
-            ax.text(p, t, n, ha="center", va="center",
-                    color="white" if n > counts.max() / 2 else "black")
-    ax.set(title=f"Confusion matrix: {np.mean(true == pred):.1%} of the test digits right",
-           xlabel="predicted digit", ylabel="true digit",
+    for cells, cmap in ((right, "Greens"), (~right & (counts > 0), "Reds")):
+        top = max(counts[cells].max(initial=0), 1)
+        ax.imshow(np.ma.masked_where(~cells, counts), cmap=cmap, vmin=-top / 3, vmax=top)
+        for t, p in zip(*np.nonzero(cells)):
+            ax.text(p, t, counts[t, p], ha="center", va="center", fontsize=11,
+                    color="white" if counts[t, p] > 0.6 * top else "black")
+    ax.set_xticks(np.arange(classes + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(classes + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="lightgray", linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    ax.set(title=f"Confusion matrix of {WHOSE}: {np.sum(right * counts)} of {len(true)} "
+                 f"right ({np.mean(true == pred):.1%})\ngreen: read right, red: mistakes",
+           xlabel="digit read by the network", ylabel="true digit",
            xticks=range(classes), yticks=range(classes))
-    return save(fig, path)
+    return fig
 
 
-def learning_rates(runs, path):
-    """One panel per learning rate ({rate: iterates}): w at each step of gradient descent."""
-    fig = figure(4.5 * len(runs), 4.2)
-    fig.suptitle("Gradient descent on f(w) = w²")
-    for k, (rate, iterates) in enumerate(runs.items()):
-        w = np.array([np.ravel(v)[0] for v in iterates], dtype=float)
-        ax = fig.add_subplot(1, len(runs), k + 1)
-        verdict = "converges" if abs(w[-1]) < abs(w[0]) else "diverges"
-        if np.max(np.abs(w)) > 1e3:  # too big for a plain axis: the size of w, log scale
-            ax.semilogy(range(len(w)), np.abs(w), "o-", color="firebrick")
-            ax.set_ylabel("|w| (log scale)")
-        else:
-            ax.plot(range(len(w)), w, "o-")
-            ax.axhline(0, color="gray", lw=0.8)
-            ax.set_ylabel("w")
-        ax.set(title=f"learning rate {rate}: {verdict}", xlabel="step")
-        ax.grid(alpha=0.3)
-    return save(fig, path)
-
-
-def day7(losses, images, true, pred, folder):
-    """The three Day 7 pictures in folder; labels may be integers or one-hot rows."""
+def day7(losses, images, true, pred, out):
+    """The three Day 7 pictures in OUT/grader/ (labels: integers or one-hot rows); the paths
+    written. A picture that cannot be drawn (e.g. losses that are not numbers) is skipped:
+    pictures help, they never change the grade."""
     true, pred = (np.asarray(v) for v in (true, pred))
     true, pred = (v.argmax(axis=1) if v.ndim == 2 else v for v in (true, pred))
-    loss, wrong, matrix = (Path(folder) / name for name in NAMES[7])
-    return [loss_curve(losses, loss), mistakes(images, true, pred, wrong),
-            confusion(true, pred, matrix)]
+    draw = (lambda: loss_figure(losses, np.mean(true == pred)),
+            lambda: mistakes_figure(images, true, pred), lambda: confusion_figure(true, pred))
+    paths = []
+    for name, make in zip(NAMES, draw):
+        try:
+            paths.append(save(make(), folder(out) / name))
+        except (TypeError, ValueError):
+            pass
+    return paths
 
 
-def saved(day, folder, since=0.0):
-    """The pictures of `day` in folder written at or after the time `since`."""
-    paths = [Path(folder) / name for name in NAMES.get(day, ())]
+def saved(day, out, since=0.0):
+    """The grader's pictures of `day` in the reports folder `out` written at or after `since`."""
+    paths = [folder(out) / name for name in (NAMES if day == 7 else ())]
     return [p for p in paths if p.is_file() and p.stat().st_mtime >= since]

@@ -117,7 +117,7 @@ def learner(door, request):
 
 @pytest.fixture(scope="session")
 def out_dir(grading):
-    """The folder where pictures are saved (beside the report), or None for no pictures."""
+    """The reports folder (the pictures go to its grader/ folder), or None for no pictures."""
     return None if grading.batch else grading.out
 
 

@@ -52,7 +52,8 @@ def learner_scale(door):
 
 def train_once(door, seed, out_dir):
     """Train on the grader's stratified split (seeded by `seed`), scaled the way the learner's
-    load_data scales; draw the pictures into `out_dir` (None: no pictures); then run main().
+    load_data scales; draw the pictures into `out_dir`/grader (None: no pictures); then run
+    main().
     Returns the Run."""
     data, target = checks.digits()
     train, test = checks.stratified_split(target, 0.2, seed)

@@ -101,26 +101,35 @@ def save_learning_rates(runs, path="reports/day5_learning_rates.png"):
     """Save the learning-rate experiment as a PNG, one panel per rate (given code, not a TODO).
 
     runs: {learning_rate: the list of iterates that gradient_descent returned}
+    Returns the matplotlib Figure it saved.
     """
     from pathlib import Path
 
     from matplotlib.figure import Figure  # no pyplot: no window, works without a display
 
-    fig = Figure(figsize=(4.5 * len(runs), 4.2), layout="constrained")
-    fig.suptitle("Gradient descent on f(w) = w²")
+    fig = Figure(figsize=(4.5 * len(runs), 4.4), layout="constrained")
+    fig.suptitle("Gradient descent on f(w) = w²: w after each step (red: w < 0)")
     for k, (learning_rate, iterates) in enumerate(runs.items()):
         w = np.array(iterates, dtype=float)
         ax = fig.add_subplot(1, len(runs), k + 1)
-        if np.max(np.abs(w)) > 1e3:  # too big for a plain axis: the size of w, on a log scale
-            ax.semilogy(np.abs(w), "o-", color="firebrick")
-            ax.set_ylabel("|w| (log scale)")
+        ax.axhline(0, color="gray", linewidth=0.8)  # where f is smallest
+        ax.plot(w, "-", color="lightgray")
+        ax.scatter(np.arange(len(w)), w, c=np.where(w < 0, "firebrick", "tab:blue"), zorder=3)
+        verdict = "converges to 0" if abs(w[-1]) < abs(w[0]) else "diverges"
+        if np.max(np.abs(w)) > 1e3:  # too big for a plain axis: a log scale on both sides of 0
+            ax.set_yscale("symlog", linthresh=1)  # keeps the sign: w jumps across 0 each step
+            powers = np.arange(3, np.log10(np.max(np.abs(w))) + 1, 6)  # 10^3, 10^9, ...
+            ax.set_yticks(np.concatenate([-(10.0 ** powers[::-1]), [0], 10.0 ** powers]))
+            ax.set_ylabel("w (log scale on both sides of 0)")
+            verdict += ":\nw changes sign at every step and grows"
         else:
-            ax.plot(w, "o-")
             ax.set_ylabel("w")
-        ax.set(title=f"learning rate {learning_rate}", xlabel="step")
+        ax.set(title=f"learning rate {learning_rate}: {verdict}", xlabel="step")
+        ax.grid(alpha=0.3)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     print(f"Saved the picture {path}")
+    return fig
 
 
 if __name__ == "__main__":

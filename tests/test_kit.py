@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from conftest import EXERCISES, REFERENCE, ROOT, grade
+from graders import pictures
 from graders import report as report_module
 
 SCHEMA = json.loads((ROOT / "graders" / "report.schema.json").read_text())
@@ -14,6 +15,8 @@ DAYS = range(1, 8)
 
 @pytest.mark.parametrize("day", DAYS)
 def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
+    learner = tmp_path / "day7_loss.png"  # what the learner's own `python day7.py` saved
+    learner.write_bytes(b"the learner's picture")
     report = grade(day, REFERENCE, tmp_path, batch=False)
     jsonschema.validate(report, SCHEMA)
     failed = {t["name"]: t["message"] for t in report["tests"] if t["status"] != "passed"}
@@ -23,6 +26,9 @@ def test_reference_scores_full_marks_hidden_tests_included(day, tmp_path):
     points = [sum(t["max_points"] for t in report["tests"] if t["visibility"] == v)
               for v in ("visible", "hidden")]
     assert tuple(points) == report_module.POINTS[day]  # what progress and the kit count on
+    assert learner.read_bytes() == b"the learner's picture"  # the grader's go to OUT/grader/
+    assert sorted(tmp_path.rglob("*.png")) == sorted(
+        [learner] + [tmp_path / "grader" / name for name in (pictures.NAMES if day == 7 else ())])
 
 
 @pytest.mark.parametrize("day", DAYS)
