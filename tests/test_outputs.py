@@ -55,14 +55,19 @@ def test_learner_text_reaches_the_terminal_and_the_report_escaped(tmp_path):
 
 
 def test_hint_and_watch_escape_what_a_report_holds(tmp_path, capsys):
+    from graders import engine, submission
+    files = submission.digest(submission.read_files(EXERCISES), 3)  # current: not graded again
     report = {"day": 3, "score": 0, "max_score": 1, "status": "failed", "message": EVIL,
-              "seed": 1, "next_task": "3.1", "submission": {"folder": str(tmp_path)},
+              "seed": 1, "next_task": "3.1", "kit_version": engine.kit_version(),
+              "submission": {"folder": str(EXERCISES), "files": files},
               "tests": [{"name": "test_relu_is_max_of_zero_and_z", "task": "3.1", "points": 0,
                          "max_points": 1, "status": "failed", "visibility": "visible",
                          "message": EVIL, "hint": EVIL, "more_hints": [EVIL]}]}
     # an older kit's report (or one edited by hand) may hold raw learner text
     (tmp_path / "day3.json").write_text(json.dumps(report))
-    done = run_graders("hint", "--day", 3, "--out", tmp_path, env=UTF8)
+    done = run_graders("hint", "--day", 3, "--submission", EXERCISES, "--out", tmp_path,
+                       env=UTF8)
+    assert "grading it first" not in done.stdout
     assert done.returncode == 0, done.stderr
     assert not raw_text(done.stdout) and SHOWN in done.stdout
     watch.show(report, 3, tmp_path)
