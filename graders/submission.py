@@ -46,7 +46,7 @@ def read(folder, day):
     blocked, modules = precheck(files, refused, folder, day)
     graded = {f"day{day}.py"} | {f"{m}.py" for m in modules if DAY_MODULE.fullmatch(m)}
     notebooks = {n: said[n][0] for n in graded if n in said and said[n][0]}
-    notices = [line for n in sorted(graded) if n in said for line in said[n][1]]
+    notices = said.get(f"day{day}.py", (None, []))[1]  # an earlier day's: when it is graded
     return Submission(folder, day, files, blocked, modules, notices, notebooks)
 
 
