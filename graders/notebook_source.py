@@ -162,8 +162,10 @@ def bound(node):
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return {(a.asname or a.name.split(".")[0]) if a.name != "*" else f"*{id(node)}"
                 for a in node.names}
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return {f"*{id(node)}"}  # binds no name of its own: always kept
 
 
 def latest(kept):
