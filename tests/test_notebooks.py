@@ -250,7 +250,7 @@ def test_grade_class_and_gradescope_grade_a_class_mixing_files_and_notebooks(tmp
     assert book["zipped"]["day1_status"] == "policy_violation"
     assert "for epoch" in " ".join(json.loads((out / "book" / "day1.json").read_text())["notices"])
 
-    for learner, expected in (("files", 20), ("book", 20), ("zipped", 0)):
+    for learner, expected in (("book", 20), ("zipped", 0)):  # day files: test_package.py
         root = tmp_path / f"gradescope-{learner}"
         (root / "submission").mkdir(parents=True)
         source = subs / learner if learner != "zipped" else inside
@@ -289,3 +289,9 @@ def test_process_mode_grades_where_no_linux_technique_exists(monkeypatch, tmp_pa
                                      "seccomp"]
     report = grade(1, REFERENCE, tmp_path, sandbox="process")
     assert report["status"] == "passed" and report["sandbox"] == "process"
+
+
+def test_the_student_kit_ships_every_notebook():
+    from graders import package
+    files = package.select(package.KIT)
+    assert {f"notebooks/day{day}.ipynb" for day in DAYS} <= set(files)
