@@ -64,7 +64,12 @@ def from_cells(cells, name):
         lines = source.splitlines()
         for node in tree.body:
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            if keeps(node):
+            try:
+                keep = keeps(node)
+            except RecursionError:  # an expression nested too deeply to judge: not run
+                dropped.append((label, first, node.end_lineno or first, "nested too deeply"))
+                continue
+            if keep:
                 kept.append((label, first, node, segment(source, lines, node, first)))
             elif not quiet(node):
                 snippet = (segment(source, lines, node, first) or "").strip().split("\n")[0]

@@ -295,3 +295,12 @@ def test_the_student_kit_ships_every_notebook():
     from graders import package
     files = package.select(package.KIT)
     assert {f"notebooks/day{day}.ipynb" for day in DAYS} <= set(files)
+
+
+def test_a_cell_nested_too_deeply_to_judge_is_left_out_not_a_crash():
+    deep = "X = " + "(" * 5000 + "1" + ")" * 5000
+    deeper = "X = " + "-" * 400 + "1"  # parses, but too deep to judge by recursion
+    text, notices = notebook_source.from_cells([("cell 1", deep), ("cell 2", deeper),
+                                                ("cell 3", "Y = 1")], "day1.ipynb")
+    assert "Y = 1" in text and "X =" not in text
+    assert "cell 1 line 1" in notices[0] and "cell 2 line 1" in notices[0]
