@@ -12,14 +12,15 @@ JOBS ?=
 BUDGET ?=
 FORCE ?=
 
-.PHONY: grade progress test test-fast setup grade-class student-kit autograder watch hint bench help
+.PHONY: grade progress test test-fast setup grade-class student-kit autograder watch hint bench \
+	notebooks help
 .DEFAULT_GOAL := grade
 
 setup: .venv/ready  ## create .venv and install what pyproject.toml lists
 
 .venv/ready: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv .venv
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[notebook]"
 	@touch $@
 
 grade: .venv/ready  ## grade one day (DAY=N) or every day, then show progress
@@ -42,6 +43,9 @@ grade-class: .venv/ready  ## grade every learner of SUBMISSIONS=dir (DAYS=1-7 JO
 	@$(PY) -m graders grade-class --submissions $(SUBMISSIONS) --out $(REPORTS) \
 		$(if $(DAYS),--days $(DAYS)) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(BUDGET),--budget $(BUDGET)) $(if $(FORCE),--force)
+
+notebooks: .venv/ready  ## notebooks/dayN.ipynb from exercises/dayN.py (FORCE=1 rewrites)
+	@$(PY) -m graders notebooks $(if $(FORCE),--force)
 
 student-kit: .venv/ready  ## dist/student-kit/ and dist/student-kit.zip
 	@$(PY) -m graders student-kit

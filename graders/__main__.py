@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from graders import (classroom, cli, crossday, engine, escaping, gradescope, hints, package,
-                     progress, render, watch)
+from graders import (classroom, cli, crossday, engine, escaping, gradescope, hints,
+                     notebook_maker, package, progress, render, watch)
 
 
 def add_arguments(parser, name):
@@ -59,6 +59,8 @@ COMMANDS = {
     "watch": (watch.add_arguments, watch.run, "re-grade a day every time its file is saved"),
     "hint": (hints.add_arguments, hints.run, "the next, more explicit hint for the first "
                                              "failing check"),
+    "notebooks": (notebook_maker.add_arguments, notebook_maker.run, "write notebooks/dayN.ipynb "
+                                                                   "from exercises/dayN.py"),
     "grade-class": (classroom.add_arguments, classroom.run, "grade a whole class in parallel: "
                                                             "gradebook, summary"),
     "student-kit": (package.add_arguments, package.run, "write dist/student-kit/ and "

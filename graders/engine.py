@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import escaping, report, submission, switches
+from graders import escaping, notebook_source, report, submission, switches
 from graders.plugin import Grading
 
 HERE = Path(__file__).resolve().parent
@@ -100,6 +100,7 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     result = report.build(raw.report, day=day, seed=seed, folder=folder, files=sub.hashes(),
                           duration_s=time.perf_counter() - start, sandbox=sandbox,
                           kit_version=kit_version())
+    notebook_source.annotate(result, sub.files, sub.notebooks, sub.notices)
     out = Path(out)
     write_json(out / f"day{day}.json", result)
     if keep_raw:

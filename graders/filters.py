@@ -5,6 +5,7 @@ the same seccomp program. Linux numbers are named with the header they come from
 import ctypes
 import os
 import platform
+import sys
 
 PR_SET_SECCOMP, PR_SET_NO_NEW_PRIVS = 22, 38  # prctl(2)
 SECCOMP_MODE_FILTER = 2
@@ -91,16 +92,25 @@ FS_REFER, FS_TRUNCATE, FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE  # the rights a rule on a file may hold
 
 
+def landlock_abi():
+    """The Landlock ABI version this kernel offers (0: none)."""
+    if not sys.platform.startswith("linux"):  # the system call's number means another call
+        return 0
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return max(0, libc.syscall(LANDLOCK_CREATE_RULESET, None, 0,
+                                   LANDLOCK_CREATE_RULESET_VERSION))
+    except (OSError, AttributeError):
+        return 0
+
+
 def landlock(read_only, read_write, listable=()):
     """Landlock (Linux 5.13+), in the child before exec: files only under the given folders,
     no TCP connect or bind, no signals to processes outside. Returns the ABI used (0: none)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        abi = libc.syscall(LANDLOCK_CREATE_RULESET, None, 0, LANDLOCK_CREATE_RULESET_VERSION)
-    except (OSError, AttributeError):
-        return 0
+    abi = landlock_abi()
     if abi < 1:
         return 0
+    libc = ctypes.CDLL(None, use_errno=True)
     fs = FS_ALL_V1 | (FS_REFER if abi >= 2 else 0) | (FS_TRUNCATE if abi >= 3 else 0) \
         | (FS_IOCTL_DEV if abi >= 5 else 0)
     net = 0b11 if abi >= 4 else 0

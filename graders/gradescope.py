@@ -77,7 +77,7 @@ def gather(uploaded, dest):
     wins.
     """
     dest.mkdir()
-    names = {f"day{d}.py" for d in engine.DAYS}
+    names = {f"day{d}.{kind}" for d in engine.DAYS for kind in ("py", "ipynb")}
     todo, candidates, links = [Path()], [], []
     while todo:  # no recursion: any depth of folders
         inside = todo.pop()
@@ -105,14 +105,16 @@ def build(reports, found, hidden_visibility, seconds, seed, links=()):
     tests = [entry(r, t, number, hidden_visibility)
              for r in reports for t, number in numbered(r["tests"])]
     tests.sort(key=lambda t: [int(n) for n in t["number"].split(".") if n.isdigit()])
-    lines = [day_line(r, found) for r in reports]
-    missing = [f"day{r['day']}.py" for r in reports if f"day{r['day']}.py" not in found]
+    lines = [line for r in reports
+             for line in (day_line(r, found), *(f"  Note: {n}" for n in r.get("notices", [])))]
+    missing = [f"day{r['day']}.py" for r in reports if not uploaded(r["day"], found)]
     if links:
         lines += ["", f"Not graded, because links are never followed: {', '.join(links)}. "
                       "Upload the files themselves."]
     if missing:
         lines += ["", f"Not uploaded: {', '.join(missing)} (0 points each). Upload your "
-                      "dayN.py files at the top level or together in one folder."]
+                      "dayN.py files (or dayN.ipynb notebooks) at the top level or "
+                      "together in one folder."]
     hidden = sum(t["visibility"] != "visible" for t in tests)
     if hidden:
         lines += ["", f"{hidden} of the {len(tests)} checks are hidden: their results "
@@ -150,9 +152,14 @@ def entry(r, t, number, hidden_visibility):
 def day_line(r, found):
     """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
     head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r.get('seed')})"
-    if f"day{r['day']}.py" not in found:
+    if not uploaded(r["day"], found):
         return f"{head} day{r['day']}.py was not uploaded."
     return f"{head} {r['message']}".rstrip()
+
+
+def uploaded(day, found):
+    """True when the day's file, or its notebook, was uploaded."""
+    return f"day{day}.py" in found or f"day{day}.ipynb" in found
 
 
 def write(root, results):

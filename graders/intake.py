@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from graders import escaping, limits
 
-DAY_FILE = re.compile(r"day[1-7]\.py")
+DAY_FILE = re.compile(r"day[1-7]\.(py|ipynb)")  # a notebook stands for a missing dayN.py
 
 
 class Refused(Exception):

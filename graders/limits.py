@@ -37,3 +37,4 @@ ZIP_ENTRIES = 2000
 
 # A learner's files.
 DAY_FILE_BYTES = 256 << 10   # a day file larger than this is not read (ungradable)
+NOTEBOOK_BYTES = 16 << 20   # a dayN.ipynb (pictures included); the code kept from it: as above

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # tests/. The autograder holds the reference: a later day is graded against it when an earlier
 # day fails, so that bug is charged once (learner code never sees it: see the sandbox).
 ENGINE = ["graders/*.py", "graders/*.json", "graders/pytest.ini", "graders/public/*.py"]
-KIT = ["exercises/day*.py", *ENGINE, "Makefile", "pyproject.toml"]
+KIT = ["exercises/day*.py", "notebooks/day*.ipynb", *ENGINE, "Makefile", "pyproject.toml"]
 AUTOGRADER = [*ENGINE, "graders/hidden/*.py", "reference/day*.py", "pyproject.toml"]
 STAMP = (2024, 1, 1, 0, 0, 0)  # a fixed date: the same files give the same zip
 

@@ -3,7 +3,7 @@ Every view comes out through `escaping.printable`: learner text never drives the
 import re
 from pathlib import Path
 
-from graders import escaping, pictures, report, submission
+from graders import escaping, notebook_source, pictures, report, submission
 
 
 def points(x):
@@ -37,6 +37,7 @@ def day(result, path, student_kit=False):
     the next task; the pictures it drew and the report's path."""
     n, folder = result["day"], Path(result["submission"]["folder"])
     lines = [f"Day {n} · {folder} · seed {result['seed']}"]
+    lines += [f"Note: {notice}" for notice in result.get("notices", [])]
     width = max((len(t["name"]) for t in result["tests"]), default=0)
     for t in result["tests"]:
         mark = "✓" if t["status"] == "passed" else "✗"
@@ -72,11 +73,17 @@ def first_todo(folder, n):
     """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
     path = Path(folder) / f"day{n}.py"
     data, why = submission.read_day(path)  # never through a link, never a huge file
+    notebook = Path(folder) / f"day{n}.ipynb"
+    if data is None and why is None and notebook.exists():
+        data, why, _ = submission.read_notebook(notebook)  # the same reading, the same caps
+        path = notebook
     if data is None:
         return why or f"{path} is missing."
-    for number, line in enumerate(data.decode(errors="replace").splitlines(), 1):
+    text = data.decode(errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
         if re.search(r"#\s*TODO\(", line):
-            return f"{path} line {number}: {line.strip()}"
+            cell = notebook_source.origin(text, number) if path == notebook else None
+            return f"{path} {cell or f'line {number}'}: {line.strip()}"
     return f"{path}: no TODO left; look for a `raise NotImplementedError`."
 
 

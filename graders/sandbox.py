@@ -49,12 +49,39 @@ def choose(requested):
     if requested == "auto":
         if bwrap_works():
             return "bwrap"
-        print("graders: bubblewrap not available; learner code runs in a limited process "
-              "without a filesystem sandbox", file=sys.stderr)
+        gaps = missing()
+        print("graders: bubblewrap not available; learner code runs in a limited process"
+              + (f" (not enforced here: {', '.join(gaps)})" if gaps else ""), file=sys.stderr)
         return "process"
     if requested == "bwrap" and not bwrap_works():
         raise RuntimeError("--sandbox bwrap: bubblewrap is not installed or cannot run here")
     return requested
+
+
+def missing():
+    """What process mode cannot enforce on this machine (a Mac, a container, Colab): the
+    techniques that are not there, in words for the notice."""
+    if not sys.platform.startswith("linux"):
+        return ["Landlock's file and network rules", "namespaces", "seccomp",
+                "the process-tree reaper"]
+    landlock = filters.landlock_abi() and not disabled("landlock")
+    gaps = [] if landlock else ["Landlock's file and network rules"]
+    if not namespaces_allowed():
+        gaps.append("namespaces")
+    if platform.machine() not in filters.SECCOMP or disabled("seccomp"):
+        gaps.append("seccomp")
+    return gaps
+
+
+def namespaces_allowed():
+    """True when a child may unshare new namespaces here (tried in a throwaway child)."""
+    pid = os.fork()
+    if pid == 0:  # the child: try, and say so by its exit status
+        try:
+            os._exit(0 if isolate() else 1)
+        except BaseException:
+            os._exit(1)
+    return os.waitpid(pid, 0)[1] == 0
 
 
 def apply_limits():
@@ -76,6 +103,8 @@ def apply_limits():
 
 def process_mode(home, python):
     """In the child before exec, in process mode: namespaces, seccomp, then Landlock."""
+    if not sys.platform.startswith("linux"):  # none of them exists elsewhere: limits only
+        return
     if isolate() & CLONE_NEWPID:
         become_init()
     if not disabled("seccomp"):

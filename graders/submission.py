@@ -1,16 +1,18 @@
 """A learner's submission as the grader sees it: the day files, read once; their hashes; the
 modules they import; and what keeps a day from being graded (a missing, unparsable or
-forbidden file, a link, a file too large)."""
+forbidden file, a link, a file too large). A day may be a notebook, `dayN.ipynb`, where
+`dayN.py` is missing: read the same way, its definitions become the day file
+(`notebook_source`), and the learner is told what was left out."""
 import ast
 import errno
 import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import escaping, limits, policy, switches
+from graders import escaping, limits, notebook_source, policy, switches
 from graders.failures import Failure, PolicyViolation, Ungradable
 
 DAYS = range(1, 8)
@@ -25,6 +27,8 @@ class Submission:
     files: dict  # {"day3.py": bytes} for every day file of the folder
     blocked: Failure | None  # the day cannot be graded, and why
     modules: set  # top-level names of every module the graded files import
+    notices: list = field(default_factory=list)  # for the learner: e.g. notebook lines left out
+    notebooks: dict = field(default_factory=dict)  # {"day3.py": "day3.ipynb"}: made from these
 
     @property
     def uses_sklearn(self):
@@ -38,31 +42,61 @@ class Submission:
 def read(folder, day):
     """The Submission of `day` in `folder`."""
     folder = Path(folder)
-    files, refused = scan(folder)
+    files, refused, said = scan(folder)
     blocked, modules = precheck(files, refused, folder, day)
-    return Submission(folder, day, files, blocked, modules)
+    graded = {f"day{day}.py"} | {f"{m}.py" for m in modules if DAY_MODULE.fullmatch(m)}
+    notebooks = {n: said[n][0] for n in graded if n in said and said[n][0]}
+    notices = said.get(f"day{day}.py", (None, []))[1]  # an earlier day's: when it is graded
+    return Submission(folder, day, files, blocked, modules, notices, notebooks)
 
 
 def read_files(folder):
-    """{"dayN.py": bytes} of the day files of `folder` that can be read (see `scan`)."""
+    """{"dayN.py": bytes} of the day files of `folder` that can be read (see `scan`): a
+    notebook's are the text made from it."""
     return scan(folder)[0]
 
 
 def scan(folder):
-    """({"dayN.py": bytes}, {"dayN.py": why not}) of the day files in `folder`."""
-    files, refused = {}, {}
+    """({"dayN.py": bytes}, {"dayN.py": why not}, {"dayN.py": (notebook name or None,
+    [notices])}) of the day files in `folder`; `dayN.ipynb` stands for a missing `dayN.py`."""
+    files, refused, said = {}, {}, {}
     for n in DAYS:
-        data, why = read_day(Path(folder) / f"day{n}.py")
+        path, notebook = Path(folder) / f"day{n}.py", Path(folder) / f"day{n}.ipynb"
+        data, why = read_day(path)
+        if data is None and why is None:
+            data, why, notes = read_notebook(notebook)
+            if data is not None or why:
+                said[path.name] = (notebook.name, notes)
+        elif os.path.lexists(notebook):
+            said[path.name] = (None, [f"{notebook.name} was not graded: {path.name} was (keep "
+                                      "one file per day)."])
         if data is not None:
-            files[f"day{n}.py"] = data
+            files[path.name] = data
         elif why:
-            refused[f"day{n}.py"] = why
-    return files, refused
+            refused[path.name] = why
+    return files, refused, said
 
 
-def read_day(path):
+def read_notebook(path):
+    """(the day file's bytes made from a notebook, None, [notices]); (None, None, []) when it
+    is missing; (None, why, []) when it cannot be read or is not a notebook."""
+    data, why = read_day(path, limits.NOTEBOOK_BYTES)
+    if data is None:
+        return None, why, []
+    try:
+        text, notices = notebook_source.from_notebook(data, path.name)
+    except notebook_source.NotANotebook as exc:
+        return None, escaping.printable(str(exc)), []
+    code = text.encode("utf-8", errors="backslashreplace")  # a lone surrogate, as an escape
+    if len(code) > limits.DAY_FILE_BYTES:
+        return None, (f"the code kept from {path.name} is too large to grade "
+                      f"({len(code) >> 10} KiB; at most {limits.DAY_FILE_BYTES >> 10} KiB)."), []
+    return code, None, notices
+
+
+def read_day(path, limit=limits.DAY_FILE_BYTES):
     """(bytes, None) of a day file, (None, None) when it is missing, (None, why) when it is
-    not read: a link (never followed), not a regular file, or larger than the limit."""
+    not read: a link (never followed), not a regular file, or larger than `limit`."""
     name = path.name
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -81,10 +115,11 @@ def read_day(path):
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, f"{name} is not a regular file: save your code as a plain file."
-        data = f.read(limits.DAY_FILE_BYTES + 1)
-    if len(data) > limits.DAY_FILE_BYTES:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        kind = "notebook" if name.endswith(".ipynb") else "day file"
         return None, (f"{name} is too large to grade ({max(info.st_size, len(data)) >> 10} KiB; "
-                      f"a day file may be at most {limits.DAY_FILE_BYTES >> 10} KiB).")
+                      f"a {kind} may be at most {limit >> 10} KiB).")
     return data, None
 
 
