@@ -96,21 +96,6 @@ def rel_error(a, n):
     return float(np.max(np.abs(a - n)) / max(np.max(np.abs(a) + np.abs(n)), TINY))
 
 
-def numerical_gradient(f, x, h=1e-5):
-    """Centered differences of f at every element of x (float64); x is left unchanged."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f(x)
-        x[i] = old - h
-        down = f(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
-
-
 def expect_gradient(analytic, numeric, name, call, tol=1e-6):
     """Relative error of a gradient against centered differences is within tol."""
     err = rel_error(analytic, numeric)

@@ -2,17 +2,21 @@
 import json
 import sys
 
-from graders import escaping, render, report
+from graders import engine, escaping, render, report
 from graders.submission import DAYS
 
 
 def rows(out):
-    """(day, score, status, next) of all seven days from the reports in `out`."""
+    """(day, score, status, next) of all seven days from the reports in `out`; in the student
+    kit the score says what the day is out of, hidden checks included (`3/9 of 20`)."""
     found = []
     for day in DAYS:
         try:
             r = json.loads((out / f"day{day}.json").read_text())
             score = f"{r['score']:g}/{r['max_score']:g}"
+            hidden = engine.hidden_points(day) if engine.STUDENT_KIT else None
+            if hidden is not None:
+                score += f" of {render.points(r['max_score'] + hidden)}"
         except (OSError, ValueError, KeyError, TypeError):
             found.append((f"Day {day}", "-", "not graded", f"make grade DAY={day}"))
             continue

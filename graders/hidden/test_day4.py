@@ -4,9 +4,9 @@ import pytest
 
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number,
-                            expect_unmodified, fmt, numerical_gradient, rel_error)
+                            expect_unmodified, fmt, rel_error)
 from graders.failures import Failure
-from graders.public.test_day4 import stable_sigmoid
+from graders.hidden.answers import numerical_gradient, stable_sigmoid
 
 
 def expect_grads(expr, got, expected):
