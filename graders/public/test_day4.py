@@ -61,7 +61,7 @@ def test_grad_f_matches_the_chain_rule_at_random_inputs(learner, rng):
 def test_numerical_gradient_matches_the_true_gradient(learner, rng):
     x = rng.uniform(-2, 2, 5)
     g = expect_array(learner.day4.numerical_gradient(funcs.wavy, x), x.shape, learner.last.text)
-    err = rel_error(g, wavy_gradient(x))
+    err = rel_error(g, numeric=wavy_gradient(x))
     if not err <= 1e-6:
         raise Failure(f"{learner.last.text} returned {fmt(g)}; the true gradient of "
                       f"f(x) = sum(sin(x) x^2 + 0.5 x) at x = {fmt(x)} is "

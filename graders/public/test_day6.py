@@ -43,7 +43,7 @@ def updated_w2_first(p, X, y, rate, got):
     """True when the learner's dW1 is the one computed through the already-updated W2 (the
     student kit cannot tell: it has no values that depend on the learner's result)."""
     stale = expected.value("stale_w1_gradient", p, X, y, rate, got["W2"], optional=True)
-    return stale is not None and rel_error(got["W1"], stale) <= 1e-6
+    return stale is not None and rel_error(got["W1"], numeric=stale) <= 1e-6
 
 
 def expect_gradients(learner, names, N, D, H, C, rate, rng):
