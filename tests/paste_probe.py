@@ -37,6 +37,7 @@ SEED = expected.SEEDS[0]
 # per check is 10 s (a trained one: longer), so a paste stopped here earns nothing there.
 LIMIT_S = int(os.environ.get("PROBE_LIMIT_S", 20))
 KINDS = inspect.Parameter
+CHECK_EVERY = 10  # pastes between two checks that a child can still grade the reference
 
 
 def targets():
@@ -179,14 +180,20 @@ def with_pasted(door, day, target, task, fn):
 
 
 def batch(door, day, target, task, fns, start, write, healthy):
-    """The child: paste fns[start:] one after another, one JSON line each; stop after a paste
-    that leaves the child unable to grade the reference (`healthy` no longer passes)."""
+    """The child: paste fns[start:] one after another, one JSON line each. Every CHECK_EVERY
+    pastes (and after the last) it grades the reference again: "ok" says whether the child
+    still can (a paste may break the process it runs in); it stops when it cannot. With
+    `healthy` None it pastes fns[start] alone."""
     original = getattr(*owner_of(door, day, target))
     for i in range(start, len(fns)):
         got = with_pasted(door, day, target, task, fns[i])
-        ok = with_pasted(door, day, target, task, original) == healthy
+        ok = None
+        if healthy is None:
+            ok = True
+        elif (i - start) % CHECK_EVERY == CHECK_EVERY - 1 or i == len(fns) - 1:
+            ok = with_pasted(door, day, target, task, original) == healthy
         os.write(write, (json.dumps({"i": i, "got": got, "ok": ok}) + "\n").encode())
-        if not ok:
+        if healthy is None or ok is False:
             break
 
 
@@ -233,7 +240,7 @@ def run_child(door, day, target, task, fns, start, healthy):
             record = json.loads(line)
             yield record
             i = record["i"] + 1
-            if not record["ok"]:
+            if healthy is None or record["ok"] is False:
                 return
     finally:
         os.close(read)
@@ -245,21 +252,33 @@ def run_child(door, day, target, task, fns, start, healthy):
 
 
 def passes(door, day, target, task, fns, healthy):
-    """{index: checks passed or None (stopped)} for every function, with as few forks as
-    the pasted functions allow: a paste that breaks its child is tried again alone."""
+    """{index: checks passed, or None when stopped} for every function, with few forks: the
+    results since the last check that the child was still sound count only when the next
+    check finds it so; otherwise each of them is tried again alone in a fresh child."""
     found, start = {}, 0
     while start < len(fns):
+        pending = {}
         for record in run_child(door, day, target, task, fns, start, healthy):
             i = record["i"]
             if "stopped" in record:
                 found[i] = None
-            elif record["ok"]:
-                found[i] = record["got"]
-            else:  # its child is broken now: its own result, from a fresh child of its own
-                alone = list(run_child(door, day, target, task, fns, i, None))[:1]
-                found[i] = alone[0].get("got") if alone else None
+            else:
+                pending[i] = record["got"]
+            if record.get("ok") or "stopped" in record:
+                sound = record.get("ok") is True
+                for j in sorted(pending):
+                    found[j] = pending[j] if sound else alone(door, day, target, task, fns, j)
+                pending = {}
             start = i + 1
+        for j in sorted(pending):  # the child ended before a check of its soundness
+            found[j] = alone(door, day, target, task, fns, j)
     return found
+
+
+def alone(door, day, target, task, fns, i):
+    """The checks fns[i] passes, pasted in a fresh child of its own (None: stopped)."""
+    record = next(run_child(door, day, target, task, fns, i, None))
+    return record.get("got")
 
 
 def main():
