@@ -33,17 +33,19 @@ def grade(args, parser):
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
     sandbox = cli.sandbox_of(args, parser)
+    seed = None if args.seed is None else cli.seed(parser, args.seed)
     full = True
     for day in days:
         try:
-            result = crossday.grade(day, folder, args.out, args.seed, sandbox, keep_raw=args.raw)
+            result = crossday.grade(day, folder, args.out, seed, sandbox, keep_raw=args.raw)
         except engine.GradingError as exc:
             print(escaping.printable(f"graders: {exc}", lines=True), file=sys.stderr)
             return 3
         if len(days) > 1 and result["status"] == "not_started":  # untouched: one line
             print(render.untouched(result))
         else:
-            print(render.day(result, Path(args.out) / f"day{day}.json", engine.STUDENT_KIT))
+            hidden = engine.hidden_points(day) if engine.STUDENT_KIT else None
+            print(render.day(result, Path(args.out) / f"day{day}.json", hidden))
             print()
         full &= result["score"] == result["max_score"]
     if len(days) > 1:

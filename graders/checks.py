@@ -90,30 +90,17 @@ def expect_close(actual, expected, call, rtol=1e-7, atol=1e-10):
     return actual
 
 
-def rel_error(a, n):
-    """max|a - n| / max(|a| + |n|, tiny): the gradient-check error."""
-    a, n = np.asarray(a, float), np.asarray(n, float)
+def rel_error(a, *, numeric):
+    """max|a - n| / max(|a| + |n|, tiny), n the numeric gradient: the gradient-check error.
+    `numeric` is named at every call: of two bits this is their XOR, and the student kit holds
+    no function that a learner can paste as a task's (tests/test_package.py)."""
+    a, n = np.asarray(a, float), np.asarray(numeric, float)
     return float(np.max(np.abs(a - n)) / max(np.max(np.abs(a) + np.abs(n)), TINY))
-
-
-def numerical_gradient(f, x, h=1e-5):
-    """Centered differences of f at every element of x (float64); x is left unchanged."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f(x)
-        x[i] = old - h
-        down = f(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
 
 
 def expect_gradient(analytic, numeric, name, call, tol=1e-6):
     """Relative error of a gradient against centered differences is within tol."""
-    err = rel_error(analytic, numeric)
+    err = rel_error(analytic, numeric=numeric)
     if not err <= tol:
         raise Failure(f"{call}: the gradient of {name} is off: relative error {err:.2e} "
                       f"(allowed {tol:.0e}). Got {fmt(np.asarray(analytic))}, centered "

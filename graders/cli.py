@@ -1,8 +1,8 @@
 """What every command shares: one-line usage errors, and the options and values they all read
-(a day, a set of days, the sandbox)."""
+(a day, a set of days, the sandbox, a seed)."""
 import argparse
 
-from graders import sandbox
+from graders import engine, expected, sandbox
 from graders.submission import DAYS
 
 
@@ -25,6 +25,17 @@ def sandbox_of(args, parser):
         return sandbox.choose(args.sandbox)
     except RuntimeError as exc:
         parser.error(str(exc))
+
+
+def seed(parser, value):
+    """--seed, or a fresh seed; the student kit grades only with the seeds it holds expected
+    values for."""
+    if value is None:
+        return engine.new_seed()
+    if engine.STUDENT_KIT and value not in expected.SEEDS:
+        parser.error(f"SEED={value}: this student kit grades with the seeds "
+                     f"{expected.SEEDS[0]} to {expected.SEEDS[-1]} only")
+    return value
 
 
 def day(parser, text, command="grade"):

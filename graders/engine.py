@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from graders import escaping, notebook_source, report, submission, switches
+from graders import escaping, expected, notebook_source, report, submission, switches
 from graders.plugin import Grading
 
 HERE = Path(__file__).resolve().parent
 DAYS = submission.DAYS
 STUDENT_KIT = not (HERE / "hidden").is_dir()  # the learners' copy: no hidden checks
+KIT_DATA = HERE / "kit.json"  # the student kit's own facts, written when it is built
 
 
 class GradingError(Exception):
@@ -26,8 +27,17 @@ class GradingError(Exception):
 
 
 def new_seed():
-    """A fresh seed for the random inputs of a grading run."""
-    return secrets.randbelow(2**31)
+    """A fresh seed for the random inputs of a grading run (in the student kit, one of the
+    seeds whose expected values it holds)."""
+    return secrets.choice(expected.SEEDS) if STUDENT_KIT else secrets.randbelow(2**31)
+
+
+def hidden_points(day):
+    """In the student kit, the points of a day's hidden checks (which it does not hold)."""
+    try:
+        return json.loads(KIT_DATA.read_text())["hidden_points"][str(day)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def derive_seed(course_seed, files):
@@ -47,10 +57,11 @@ def kit_version():
     return f"{report.KIT_VERSION}+{digest}"
 
 
-def test_files(day):
+def test_files(day, public_only=False):
     """The grader test files of a day: public first, then hidden where present."""
     return [p for p in (HERE / "public" / f"test_day{day}.py",
-                        HERE / "hidden" / f"test_day{day}.py") if p.is_file()]
+                        None if public_only else HERE / "hidden" / f"test_day{day}.py")
+            if p is not None and p.is_file()]
 
 
 def manifest():
@@ -60,17 +71,22 @@ def manifest():
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=False):
+def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=False,
+          public_only=False):
     """Run the checks of `day` on the folder `folder`; write and return OUT/dayN.json.
 
     `sandbox` is bwrap, process, or none (in-process: for measurement only). `batch` (a class,
-    Gradescope): no pictures. `keep_raw` also writes OUT/dayN.raw.json,
+    Gradescope): no pictures. `public_only`: the public checks alone (to build the student
+    kit). `keep_raw` also writes OUT/dayN.raw.json,
     pytest-json-report's own output: the grader's tracebacks and the full messages of hidden
     checks, expected values included (for debugging the kit, never for a learner).
     """
     seed = new_seed() if seed is None else seed
     if not test_files(day):
         raise GradingError(f"no grader tests for day {day} in {HERE}")
+    if STUDENT_KIT and seed not in expected.SEEDS:
+        raise GradingError(f"the student kit grades with the seeds {expected.SEEDS[0]} to "
+                           f"{expected.SEEDS[-1]} only, not {seed}")
     start = time.perf_counter()
     sub = submission.read(folder, day)
     grading = Grading(sub, seed, sandbox, Path(out), batch)  # the worker starts loading now
@@ -79,7 +95,8 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     # rewriting (checks raise Failure): a third of a second less per grade. Tracebacks of one
     # line (the report reads only the failure itself): pytest's source-quoting tracebacks cost
     # ~0.05 s per failed check (a stub of Day 7: 2.5 s against 1.1 s); --raw keeps them.
-    args = [*map(str, test_files(day)), "-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE),
+    args = [*map(str, test_files(day, public_only)), "-c", str(HERE / "pytest.ini"),
+            "--rootdir", str(HERE),
             "--disable-plugin-autoload", "-p", "pytest_timeout", "-p", "pytest_jsonreport.plugin",
             "-p", "graders.plugin", "-p", "no:cacheprovider", "--assert=plain",
             "--import-mode=importlib", "-o", f"timeout={switches.check_seconds()}",

@@ -121,16 +121,26 @@ def out_dir(grading):
     return None if grading.batch else grading.out
 
 
+def check_seed(session_seed, name):
+    """The seed of one check's inputs, from the run's seed and the check's name."""
+    return zlib.crc32(f"{session_seed}:{name}".encode())
+
+
+def shared_seed(session_seed, day, name):
+    """The seed of work that several checks of a day share."""
+    return zlib.crc32(f"{session_seed}:day{day}:{name}".encode())
+
+
 @pytest.fixture(scope="session")
 def seed_for(grading):
     """seed_for("split"): a seed for work that several checks of a day share."""
-    return lambda name: zlib.crc32(f"{grading.seed}:day{grading.submission.day}:{name}".encode())
+    return lambda name: shared_seed(grading.seed, grading.submission.day, name)
 
 
 @pytest.fixture
 def seed(grading, request):
     """An integer seed for this test, from the session seed and the test's name."""
-    return zlib.crc32(f"{grading.seed}:{request.node.name}".encode())
+    return check_seed(grading.seed, request.node.name)
 
 
 @pytest.fixture

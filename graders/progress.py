@@ -25,12 +25,20 @@ def most(day):
     return public if engine.STUDENT_KIT else public + hidden
 
 
+def out_of(score, mx, extra):
+    """`3/9`, or in the student kit `3/9 of 20` (hidden checks included)."""
+    return f"{score:g}/{mx:g}" + (f" of {render.points(mx + extra)}" if extra else "")
+
+
 def rows(out, folder):
     """(day, score, status, next) of all seven days from the reports in `out`, then the total.
-    A day whose files changed since its report says so."""
-    found, got, top = [], 0, 0
+    A day whose files changed since its report says so; in the student kit a score says what
+    the day is out of, hidden checks included."""
+    found, got, top, hidden = [], 0, 0, 0
     for day in DAYS:
         r = engine.load_report(out / f"day{day}.json")
+        extra = report.POINTS[day][1] if engine.STUDENT_KIT else 0
+        hidden += extra
         try:
             score, mx = float(r["score"]), float(r["max_score"])
         except (KeyError, TypeError, ValueError):
@@ -39,13 +47,13 @@ def rows(out, folder):
             continue
         got, top = got + score, top + mx
         if not engine.is_current(r, folder):
-            found.append((f"Day {day}", f"{score:g}/{mx:g}", "out of date",
+            found.append((f"Day {day}", out_of(score, mx, extra), "out of date",
                           f"make grade DAY={day} (the report is older than your file)"))
             continue
         nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
-        found.append((f"Day {day}", f"{score:g}/{mx:g}", escaping.printable(r.get("status", "?")),
-                      nxt))
-    found.append(("Total", f"{got:g}/{top:g}", "", ""))
+        found.append((f"Day {day}", out_of(score, mx, extra),
+                      escaping.printable(r.get("status", "?")), nxt))
+    found.append(("Total", out_of(got, top, hidden), "", ""))
     return found
 
 

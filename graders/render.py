@@ -32,9 +32,10 @@ def first_failing(result):
     return next((t for t in result["tests"] if t["status"] != "passed"), None)
 
 
-def day(result, path, student_kit=False):
+def day(result, path, hidden=None):
     """The view of one graded day: a line per check, then failures with hints, the total and
-    the next task; the pictures it drew and the report's path."""
+    the next task; the pictures it drew and the report's path. `hidden`: in the student kit,
+    the points of the day's hidden checks, which only the instructor's grading runs."""
     n, folder = result["day"], Path(result["submission"]["folder"])
     lines = [f"Day {n} · {folder} · seed {result['seed']}"]
     lines += [f"Note: {notice}" for notice in result.get("notices", [])]
@@ -47,8 +48,13 @@ def day(result, path, student_kit=False):
         lines.append("")
         for t in failed:
             lines += failure(t)
-    lines += ["", f"Score: {result['score']:g}/{result['max_score']:g} ({result['status']})",
-              result["message"]]
+    here = "Score here" if hidden is not None else "Score"
+    lines += ["", f"{here}: {result['score']:g}/{result['max_score']:g} ({result['status']})"]
+    if hidden is not None:
+        lines.append(f"Day {n} is out of {points(result['max_score'] + hidden)}: "
+                     f"{points(result['max_score'])} here, {points(hidden)} more from hidden "
+                     "checks when your instructor grades.")
+    lines.append(result["message"])
     if result["status"] == "not_started":
         lines.append(f"    {first_todo(folder, n)}")
     elif failed and result["status"] not in report.BLOCKING:
@@ -56,9 +62,6 @@ def day(result, path, student_kit=False):
     since = path.stat().st_mtime - result["duration_s"] - 1 if path.is_file() else 0
     lines += [f"Picture: {p}" for p in pictures.saved(n, path.parent, since)]
     lines.append(f"Report: {path}")
-    if student_kit:  # hidden checks exist only when the instructor grades
-        lines.append("When your instructor grades this day, hidden checks of the same functions "
-                     "run too.")
     return escaping.printable("\n".join(lines), lines=True)
 
 
@@ -90,5 +93,6 @@ def first_todo(folder, n):
 def progress(rows):
     """A plain-text table of (day, score, status, next) rows."""
     rows = [("Day", "Score", "Status", "Next")] + rows
-    table = "\n".join(f"{d:<7}{s:>9}  {st:<17}{n}" for d, s, st, n in rows)
+    width = max(9, *(len(s) for _, s, _, _ in rows))
+    table = "\n".join(f"{d:<7}{s:>{width}}  {st:<17}{n}" for d, s, st, n in rows)
     return escaping.printable(table, lines=True)

@@ -33,7 +33,7 @@ def run(args, parser):
     if not folder.is_dir():
         parser.error(f"no submission folder {folder}")
     sandbox = cli.sandbox_of(args, parser)
-    seed = engine.new_seed() if args.seed is None else args.seed
+    seed = cli.seed(parser, args.seed)
     files = {folder.resolve() / f"day{k}.py" for k in range(1, day + 1)}  # and what it imports
     stop = threading.Event()
 

@@ -3,9 +3,13 @@ import ast
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -66,13 +70,20 @@ def test_the_student_kit_holds_exercises_public_graders_engine_and_a_readme(dist
                 f"student-kit/graders/public/test_day{day}.py"} <= names
     assert {"student-kit/graders/engine.py", "student-kit/graders/pytest.ini",
             "student-kit/graders/report.schema.json", "student-kit/Makefile",
-            "student-kit/pyproject.toml", "student-kit/README.md"} <= names
+            "student-kit/pyproject.toml", "student-kit/README.md",
+            "student-kit/graders/expected.npz", "student-kit/graders/kit.json"} <= names
     assert not [n for n in names if re.match(r"student-kit/(reference|tests|graders/hidden)/", n)]
     on_disk = {f"student-kit/{p.relative_to(dist / 'student-kit').as_posix()}"
                for p in (dist / "student-kit").rglob("*") if p.is_file()}
     assert on_disk == names
     readme = (dist / "student-kit" / "README.md").read_text()
+    assert readme == (ROOT / "graders" / "STUDENT_README.md").read_text()
     assert "make grade DAY=1" in readme and "make test" not in readme
+    assert ".venv/bin/python exercises/day7.py" in readme
+    for part in ("## Every day", "## Reading a failure", "## What to submit"):
+        assert part in readme
+    makefile = (dist / "student-kit" / "Makefile").read_text()
+    assert makefile == (ROOT / "graders" / "student.mk").read_text()
 
 
 def test_the_student_kit_holds_no_solution_and_no_hidden_test_name(dist):
@@ -80,6 +91,8 @@ def test_the_student_kit_holds_no_solution_and_no_hidden_test_name(dist):
     assert solutions and names
     with zipfile.ZipFile(dist / "student-kit.zip") as z:
         for name in z.namelist():
+            if name.endswith(".npz"):
+                continue  # expected values, as numbers (the paste test below covers them)
             text = z.read(name).decode("utf-8")
             if name.endswith(".py"):
                 assert not bodies(text) & solutions, f"{name} holds a reference body"
@@ -222,3 +235,159 @@ def test_gradescope_never_follows_a_link_in_an_upload_and_says_so(tmp_path):
     output = gradescope.build([report], found, "hidden", 1.0, 7, links)["output"]
     assert "links are never followed: day2.py, notes/day3.py, week1" in output
     assert "day2.py was not uploaded" in output
+
+
+# -- the student kit: built from the stubs only, no solution inside, honest about its scores --
+
+KIT_TARGETS = {"grade", "watch", "hint", "progress", "setup", "help"}
+
+
+def kit_copy(dist, tmp_path):
+    """The built kit, unzipped, with .venv standing for this repo's venv (`make ... PY=`)."""
+    kit = unzip(dist / "student-kit.zip", tmp_path) / "student-kit"
+    (kit / ".venv").mkdir()
+    (kit / ".venv" / "ready").touch()
+    return kit
+
+
+def make(kit, *args, timeout=300):
+    """`make ARGS` in the kit, its Python being this repo's venv."""
+    return subprocess.run(["make", "--no-print-directory", *args, f"PY={sys.executable}"],
+                          cwd=kit, env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+def test_the_recorded_stubs_are_the_stubs_of_exercises():
+    from graders import package
+    assert package.STUBS.read_text() == package.stub_manifest(), \
+        "exercises/ changed: after a deliberate change of a stub, run " \
+        "`python -m graders student-kit --record-stubs`"
+
+
+@pytest.mark.parametrize("change, words", [
+    ("solved", "exercises/day5.py differs from the stub"),
+    ("removed", "exercises/day7.py is missing"),
+    ("added", "exercises/day8.py is not one of the stubs"),
+])
+def test_the_student_kit_is_refused_unless_exercises_holds_the_pristine_stubs(change, words,
+                                                                             tmp_path):
+    copy = tmp_path / "repo"  # a copy without .git, as from a tarball
+    for part in ("graders", "exercises", "reference"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy)
+    if change == "solved":  # the README's way to try Day 5's picture early
+        shutil.copy(REFERENCE / "day5.py", copy / "exercises" / "day5.py")
+    elif change == "removed":
+        (copy / "exercises" / "day7.py").unlink()
+    else:
+        (copy / "exercises" / "day8.py").write_text("x = 1\n")
+    done = run_graders("student-kit", "--out", copy / "dist", cwd=copy, timeout=120)
+    assert done.returncode == 3 and words in done.stderr, done.stderr + done.stdout
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert not (copy / "dist").exists()
+
+
+def test_no_function_of_the_kits_graders_earns_points_pasted_into_a_learners_file(dist,
+                                                                                 tmp_path):
+    """Every def in the kit's graders (top level and nested), pasted in turn as each task
+    function of an otherwise complete submission, passes no check of that task that the stub
+    fails; the reference's own function, pasted the same way, does (the probe sees points)."""
+    kit = unzip(dist / "student-kit.zip", tmp_path) / "student-kit"
+    out = tmp_path / "probe.json"
+    # bubblewrap: pasted grader functions include ones that limit or kill processes
+    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--tmpfs", "/tmp", "--bind", tmp_path, tmp_path, "--unshare-pid",
+               "--unshare-net", "--die-with-parent", "--new-session", "--chdir", kit,
+               sys.executable, Path(__file__).parent / "paste_probe.py", REFERENCE, out]
+    done = subprocess.run(list(map(str, command)), env=dict(ENV, MPLCONFIGDIR="/tmp/mpl"),
+                          capture_output=True, text=True, timeout=1500)
+    assert done.returncode == 0, done.stderr[-3000:]
+    probe = json.loads(out.read_text())
+    assert probe["functions"] > 300 and not probe["unpasteable"], probe["unpasteable"]
+    targets = probe["targets"]
+    assert len(targets) == 33 and all(t["pasted"] for t in targets.values())
+    unseen = sorted(name for name, t in targets.items() if not t["control"])
+    assert unseen == NOT_REACHED, unseen
+    assert not probe["gains"], "grader functions that solve a task:\n" + "\n".join(
+        f"{where} pasted as {target} passes {checks}" for target, where, checks in probe["gains"])
+
+
+# Task functions that no public check calls on its own (the Value check multiplies only): a
+# paste there cannot earn a public point, so the probe has nothing to compare.
+NOT_REACHED = ["Value.__add__", "Value.__radd__", "Value.__rmul__"]
+
+
+def test_the_kit_says_what_hidden_checks_add_to_each_day(dist, tmp_path):
+    kit = kit_copy(dist, tmp_path)
+    done = make(kit, "grade")
+    assert done.returncode == 0, done.stderr + done.stdout
+    hidden = json.loads((kit / "graders" / "kit.json").read_text())["hidden_points"]
+    for day in range(1, 8):
+        full = run_graders("grade", "--day", day, "--submission", EXERCISES, "--out",
+                           tmp_path / "full", "--seed", 1)
+        assert full.returncode == 0, full.stderr
+        whole = json.loads((tmp_path / "full" / f"day{day}.json").read_text())["max_score"]
+        here = json.loads((kit / "reports" / f"day{day}.json").read_text())["max_score"]
+        assert hidden[str(day)] == whole - here > 0
+        said = (f"Day {day} is out of {whole:g}: {here:g} here, {whole - here:g} more from "
+                "hidden checks when your instructor grades.")
+        assert said in done.stdout, done.stdout
+        assert f"Score here: 0/{here:g} (not_started)" in done.stdout
+        assert f"0/{here:g} of {whole:g}" in done.stdout  # the progress table
+    assert "Score: " not in done.stdout
+
+
+def test_every_make_target_of_the_kit_works_there_and_no_other(dist, tmp_path):
+    kit = kit_copy(dist, tmp_path)
+    phony = re.search(r"^\.PHONY:(.*)$", (kit / "Makefile").read_text(), re.M)[1].split()
+    assert set(phony) == KIT_TARGETS
+    listed = make(kit, "help")
+    assert listed.returncode == 0 and all(f"make {t}" in listed.stdout
+                                          for t in KIT_TARGETS - {"help"}), listed.stdout
+    assert make(kit).stdout == listed.stdout  # `make` alone lists the commands
+    for target in ("test", "test-fast", "autograder", "grade-class", "bench", "student-kit"):
+        missing = make(kit, target)
+        assert missing.returncode != 0 and "No rule to make target" in missing.stderr
+
+    from graders import expected
+    graded = make(kit, "grade", "DAY=3")
+    assert graded.returncode == 0 and "Score here: 0/9" in graded.stdout, graded.stderr
+    seed = json.loads((kit / "reports" / "day3.json").read_text())["seed"]
+    assert seed in expected.SEEDS  # random, but one the kit holds expected values for
+    again = make(kit, "grade", "DAY=3", "SEED=7")
+    assert again.returncode == 0 and "seed 7" in again.stdout
+    other = make(kit, "grade", "DAY=3", "SEED=12345")
+    assert other.returncode == 2 and "seeds 1 to 20 only" in other.stderr
+    assert other.stderr.count("graders:") == 1 and "Traceback" not in other.stderr
+    hint = make(kit, "hint", "DAY=3")
+    assert hint.returncode == 0 and "test_relu_is_max_of_zero_and_z" in hint.stdout, hint.stdout
+    table = make(kit, "progress")
+    assert table.returncode == 0 and "0/9 of 20" in table.stdout, table.stdout
+
+    watch = subprocess.Popen(["make", "--no-print-directory", "watch", "DAY=3",
+                              f"PY={sys.executable}"], cwd=kit, env=ENV, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    try:
+        seen = ""
+        deadline = time.monotonic() + 120
+        while "Day 3" not in seen and time.monotonic() < deadline:
+            seen += watch.stdout.readline()
+        assert "Day 3" in seen and "Traceback" not in seen, seen
+    finally:
+        os.killpg(watch.pid, signal.SIGINT)  # our own make and the watcher it started
+        try:
+            watch.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(watch.pid, signal.SIGKILL)
+            watch.wait()
+
+
+def test_make_setup_in_the_kit_creates_its_venv(dist, tmp_path):
+    kit = unzip(dist / "student-kit.zip", tmp_path) / "student-kit"
+    done = subprocess.run(["make", "setup"], cwd=kit, env=ENV, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    script = "import graders, numpy, sklearn; print(graders.__file__)"
+    found = subprocess.run([kit / ".venv" / "bin" / "python", "-c", script], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0 and str(kit / "graders") in found.stdout, found.stderr

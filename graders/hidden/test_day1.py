@@ -7,7 +7,8 @@ import pytest
 from graders.checks import (describe, expect_array, expect_close, expect_no_warnings,
                             expect_number, expect_unmodified, fmt)
 from graders.failures import Failure
-from graders.public.test_day1 import BITS, sigmoid
+from graders.hidden.answers import sigmoid
+from graders.public.test_day1 import BITS
 
 
 def expect_gate(learner, prefix, gate, name):

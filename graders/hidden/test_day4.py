@@ -4,9 +4,9 @@ import pytest
 
 from graders import funcs
 from graders.checks import (describe, expect_array, expect_close, expect_number,
-                            expect_unmodified, fmt, numerical_gradient, rel_error)
+                            expect_unmodified, fmt, rel_error)
 from graders.failures import Failure
-from graders.public.test_day4 import stable_sigmoid
+from graders.hidden.answers import numerical_gradient, stable_sigmoid
 
 
 def expect_grads(expr, got, expected):
@@ -47,7 +47,7 @@ def test_numerical_gradient_works_on_a_matrix(learner, rng):
     g = learner.day4.numerical_gradient(funcs.coupled, x)
     g = expect_array(g, x.shape, learner.last.text)
     true = 2 * np.sum(x) + x * x
-    err = rel_error(g, true)
+    err = rel_error(g, numeric=true)
     if not err <= 1e-6:
         raise Failure(f"{learner.last.text} returned {fmt(g)}; the true gradient of "
                       f"f(x) = (sum x)^2 + sum x^3 / 3 is {fmt(true)} (relative error "
@@ -66,7 +66,7 @@ def test_numerical_gradient_uses_centered_differences_with_the_given_h(learner, 
     g = learner.day4.numerical_gradient(funcs.wavy, x, h=1e-3)
     g = expect_array(g, x.shape, learner.last.text)
     expected = numerical_gradient(funcs.wavy, x, h=1e-3)
-    if not rel_error(g, expected) <= 1e-9:
+    if not rel_error(g, numeric=expected) <= 1e-9:
         raise Failure(f"{learner.last.text} returned {fmt(g)}; centered differences with "
                       f"h = 0.001 give {fmt(expected)} (they differ by up to "
                       f"{np.max(np.abs(g - expected)):.1e}; with the same h and formula they "

@@ -3,10 +3,11 @@ import numpy as np
 import pytest
 
 from graders.checks import (expect_array, expect_close, expect_gradient, expect_no_warnings,
-                            expect_unmodified, fmt, numerical_gradient)
+                            expect_unmodified, fmt)
 from graders.failures import Failure
-from graders.public.test_day6 import (NAMES, backward_gradients, mean_cross_entropy, network_with,
-                                     probabilities, problem, updated_w2_first)
+from graders.hidden.answers import network_loss, numerical_gradient, probabilities
+from graders.public.test_day6 import (NAMES, backward_gradients, network_with, problem,
+                                     updated_w2_first)
 
 
 def expect_gradients(learner, N, D, H, C, rate, rng):
@@ -20,7 +21,7 @@ def expect_gradients(learner, N, D, H, C, rate, rng):
         after = expect_array(getattr(net, n), p[n].shape, f"after {call}, net.{n}")
 
         def loss(v, n=n):
-            return mean_cross_entropy(dict(p, **{n: v}), X, y)
+            return network_loss(dict(p, **{n: v}), X, y)
         expect_gradient((p[n] - after) / rate, numerical_gradient(loss, p[n]), n, call)
 
 
