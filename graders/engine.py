@@ -99,7 +99,7 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
                            + said.getvalue().strip()[-500:])
     result = report.build(raw.report, day=day, seed=seed, folder=folder, files=sub.hashes(),
                           duration_s=time.perf_counter() - start, sandbox=sandbox,
-                          kit_version=kit_version())
+                          kit_version=kit_version(), notices=sub.notices)
     out = Path(out)
     write_json(out / f"day{day}.json", result)
     if keep_raw:

@@ -47,7 +47,7 @@ def day(result, path, student_kit=False):
         for t in failed:
             lines += failure(t)
     lines += ["", f"Score: {result['score']:g}/{result['max_score']:g} ({result['status']})",
-              result["message"]]
+              result["message"], *notes(result)]
     if result["status"] == "not_started":
         lines.append(f"    {first_todo(folder, n)}")
     elif failed and result["status"] not in report.BLOCKING:
@@ -61,9 +61,14 @@ def day(result, path, student_kit=False):
     return escaping.printable("\n".join(lines), lines=True)
 
 
+def notes(result):
+    """The report's notices (a file name taken loosely), a line each."""
+    return [f"Note: {n}" for n in result.get("notices", [])]
+
+
 def first_todo(folder, n):
     """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
-    path = Path(folder) / f"day{n}.py"
+    path = submission.locate(folder, n)
     data, why = submission.read_day(path)  # never through a link, never a huge file
     if data is None:
         return why or f"{path} is missing."

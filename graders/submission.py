@@ -1,6 +1,7 @@
-"""A learner's submission as the grader sees it: the day files, read once; their hashes; the
-modules they import; and what keeps a day from being graded (a missing, unparsable or
-forbidden file, a link, a file too large)."""
+"""A learner's submission as the grader sees it: the day files, read once (each found by
+`names.resolve`, so `Day1.py` is day1.py); their hashes; the modules they import; what the
+learner is told about the names; and what keeps a day from being graded (a missing,
+unparsable or forbidden file, a link, a file too large)."""
 import ast
 import errno
 import hashlib
@@ -10,7 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders import escaping, limits, policy, switches
+from graders import escaping, limits, names, policy, switches
 from graders.failures import Failure, PolicyViolation, Ungradable
 
 DAYS = range(1, 8)
@@ -25,6 +26,14 @@ class Submission:
     files: dict  # {"day3.py": bytes} for every day file of the folder
     blocked: Failure | None  # the day cannot be graded, and why
     modules: set  # top-level names of every module the graded files import
+    choices: dict  # {day: names.Choice}: which file was taken as each day's
+
+    @property
+    def notices(self):
+        """What the learner is told about the names of the files this day grades (its own
+        and the earlier days it imports): a name taken loosely, a file left out."""
+        days = {self.day} | {int(m[3:]) for m in self.modules if DAY_MODULE.fullmatch(m)}
+        return [n for d in sorted(days) if (n := self.choices[d].notice())]
 
     @property
     def uses_sklearn(self):
@@ -38,9 +47,9 @@ class Submission:
 def read(folder, day):
     """The Submission of `day` in `folder`."""
     folder = Path(folder)
-    files, refused = scan(folder)
-    blocked, modules = precheck(files, refused, folder, day)
-    return Submission(folder, day, files, blocked, modules)
+    files, refused, found = scan(folder)
+    blocked, modules = precheck(files, refused, found, day)
+    return Submission(folder, day, files, blocked, modules, found)
 
 
 def read_files(folder):
@@ -48,22 +57,38 @@ def read_files(folder):
     return scan(folder)[0]
 
 
+def choices(folder):
+    """{day: names.Choice}: which file of `folder` is taken as each day's."""
+    try:
+        return names.resolve(os.listdir(folder))
+    except OSError:  # gone, or not a folder: no file is any day's
+        return names.resolve([])
+
+
+def locate(folder, day):
+    """The path of the file taken as `day`'s in `folder` (dayN.py when there is none)."""
+    return Path(folder) / (choices(folder)[day].name or names.canonical(day))
+
+
 def scan(folder):
-    """({"dayN.py": bytes}, {"dayN.py": why not}) of the day files in `folder`."""
-    files, refused = {}, {}
-    for n in DAYS:
-        data, why = read_day(Path(folder) / f"day{n}.py")
+    """({"dayN.py": bytes}, {"dayN.py": why not}, {day: names.Choice}) of the day files in
+    `folder`, each read from the file `names.resolve` takes for its day."""
+    files, refused, found = {}, {}, choices(folder)
+    for n, choice in found.items():
+        if choice.name is None:
+            continue
+        data, why = read_day(Path(folder) / choice.name)
         if data is not None:
-            files[f"day{n}.py"] = data
+            files[names.canonical(n)] = data
         elif why:
-            refused[f"day{n}.py"] = why
-    return files, refused
+            refused[names.canonical(n)] = why
+    return files, refused, found
 
 
 def read_day(path):
     """(bytes, None) of a day file, (None, None) when it is missing, (None, why) when it is
     not read: a link (never followed), not a regular file, or larger than the limit."""
-    name = path.name
+    name = names.shown(path.name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -94,9 +119,10 @@ def digest(files, day):
             for k in range(1, day + 1) if f"day{k}.py" in files}
 
 
-def precheck(files, refused, folder, day):
+def precheck(files, refused, found, day):
     """(failure or None, modules imported): missing, unreadable, unparsable or forbidden files
-    among day N and the siblings it imports, and every module those files import."""
+    among day N and the siblings it imports, and every module those files import. `found`
+    ({day: names.Choice}) words a missing file: what the folder holds instead."""
     todo, seen, modules = [f"day{day}"], set(), set()
     while todo:
         name = todo.pop()
@@ -107,7 +133,7 @@ def precheck(files, refused, folder, day):
                               f"The day {day} file imports {name}, but {why}"), modules
         if f"{name}.py" not in files:
             who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
-            return Ungradable(f"{name}.py is missing from {escaping.printable(folder)}{who}."), \
+            return Ungradable(found[int(name[3:])].missing(f"{name}.py is missing{who}")), \
                 modules
         tree = parse(files[f"{name}.py"], f"{name}.py")
         if isinstance(tree, Failure):
