@@ -110,6 +110,9 @@ def build(reports, choices, hidden_visibility, seconds, seed, links=()):
     lines = [day_line(r, choices[r["day"]]) for r in reports]
     missing = [names.canonical(r["day"]) for r in reports
                if choices[r["day"]].name is None and not choices[r["day"]].others]
+    notices = list(dict.fromkeys(n for r in reports for n in r.get("notices", [])))
+    if notices:  # once each, though a later day's report repeats the days it imports
+        lines += ["", *notices]
     if links:
         lines += ["", f"Not graded, because links are never followed: {', '.join(links)}. "
                       "Upload the files themselves."]
@@ -151,12 +154,11 @@ def entry(r, t, number, hidden_visibility):
 
 
 def day_line(r, choice):
-    """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy.; then what the learner is told
-    about the file's name (`Graded Day3.py as day3.py ...`)."""
+    """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
     head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r.get('seed')})"
     if choice.name is None:
         return f"{head} {choice.missing(f'{choice.canonical} was not uploaded')}"
-    return " ".join([head, r["message"], *r.get("notices", [])]).rstrip()
+    return f"{head} {r['message']}".rstrip()
 
 
 def write(root, results):
