@@ -66,14 +66,25 @@ def signal_quietly(pid, sig):
         pass
 
 
+def ancestors():
+    """pid 0, init, this process and its ancestors: never part of a tree to kill (a stale or
+    wrong pid must not stop every process of the machine)."""
+    found, p = {0, 1}, os.getpid()
+    while p not in found:
+        found.add(p)
+        p = int(parent_of(p) or 0)
+    return found
+
+
 def kill_tree(pid):
     """SIGKILL a process and every descendant. Stop them all first, so that none can fork
     while the tree is collected."""
-    tree = {pid}
-    while True:
+    spare = ancestors()
+    tree = {pid} - spare
+    while tree:
         for p in tree:
             signal_quietly(p, signal.SIGSTOP)
-        grown = tree | {p for p, parent in parents().items() if parent in tree}
+        grown = tree | {p for p, parent in parents().items() if parent in tree} - spare
         if grown == tree:
             break
         tree = grown
