@@ -143,7 +143,7 @@ class Batch:
         out, empty = self.out / name, False
         try:
             folder = intake.folder_of(name, entries, self.work, taken=gradebook.OUTPUTS)
-            if empty := submission.scan(folder) == ({}, {}):
+            if empty := not any(submission.scan(folder)[:2]):
                 raise intake.Refused(f"{name} holds no day file (day1.py to day7.py): nothing "
                                      "to grade")
         except intake.Refused as exc:
@@ -168,7 +168,7 @@ class Batch:
     def rows(self, folder, out, code, said):
         """{day: row} from the reports in `out`; a day without one is the kit's `error`. A
         row whose day file is missing says so (`missing`), for the summary."""
-        files, refused = submission.scan(folder)
+        files, refused = submission.scan(folder)[:2]
         return {day: dict(earlier(folder, out, day, self.args.budget, self.key) or problem(
             "error", said or f"the grading process ended with exit code {code}",
             seed_of(folder, day, self.key["course_seed"])[1]),

@@ -118,8 +118,8 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
                            + said.getvalue().strip()[-500:])
     result = report.build(raw.report, day=day, seed=seed, folder=folder, files=sub.hashes(),
                           duration_s=time.perf_counter() - start, sandbox=sandbox,
-                          kit_version=kit_version())
-    notebook_source.annotate(result, sub.files, sub.notebooks, sub.notices)
+                          kit_version=kit_version(), notices=sub.notices)
+    notebook_source.annotate(result, sub.files, sub.made_from, ())
     out = Path(out)
     write_json(out / f"day{day}.json", result)
     if keep_raw:

@@ -6,7 +6,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graders import cli, crossday, engine, escaping, report, submission
+from graders import cli, crossday, engine, escaping, names, report, submission
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 WHEN = {"hidden": "are shown to your instructor only",
@@ -49,8 +49,8 @@ def run(args, parser):
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         folder = Path(tmp) / "submission"
-        found, links = gather(root / "submission", folder)
-        files = submission.read_files(folder)
+        links = gather(root / "submission", folder)[1]
+        files, choices = submission.read_files(folder), submission.choices(folder)
         try:
             reports = [crossday.grade(day, folder, Path(tmp) / "reports",
                                       engine.derive_seed(seed, submission.digest(files, day)),
@@ -63,21 +63,22 @@ def run(args, parser):
                          "stdout_visibility": "hidden", "tests": []})
             print(escaping.printable(f"graders: {exc}"), file=sys.stderr)
             return 3
-    results = build(reports, found, args.hidden_visibility, time.monotonic() - start, seed, links)
+    results = build(reports, choices, args.hidden_visibility, time.monotonic() - start, seed,
+                    links)
     write(root, results)
     print(results["output"])  # Gradescope's stdout, which only the instructor sees
     return 0
 
 
 def gather(uploaded, dest):
-    """Copy the uploaded dayN.py files, at the top or in folders, side by side into `dest`.
-    Links, to files or folders, are never followed.
+    """Copy the uploaded day files (any name `names.day_of` knows: `Day1.py` too, and
+    `dayone.py` for the message), at the top or in folders, side by side into `dest`. Links,
+    to files or folders, are never followed.
 
     Returns ({file name: where it was found}, [the links met]); the shallowest copy of a name
     wins.
     """
     dest.mkdir()
-    names = {f"day{d}.{kind}" for d in engine.DAYS for kind in ("py", "ipynb")}
     todo, candidates, links = [Path()], [], []
     while todo:  # no recursion: any depth of folders
         inside = todo.pop()
@@ -88,7 +89,7 @@ def gather(uploaded, dest):
                         links.append((inside / e.name).as_posix())
                     elif e.is_dir() and not e.name.startswith((".", "__")):  # __MACOSX, .git
                         todo.append(inside / e.name)
-                    elif e.name in names and e.is_file():
+                    elif names.day_of(e.name) and e.is_file():
                         candidates.append(inside / e.name)
         except OSError:  # unreadable, or a path too long for the system
             continue
@@ -100,14 +101,18 @@ def gather(uploaded, dest):
     return found, sorted(links)
 
 
-def build(reports, found, hidden_visibility, seconds, seed, links=()):
-    """Gradescope's results.json from the kit's day reports (learner text escaped)."""
+def build(reports, choices, hidden_visibility, seconds, seed, links=()):
+    """Gradescope's results.json from the kit's day reports and the file taken as each day's
+    ({day: names.Choice}) (learner text escaped)."""
     tests = [entry(r, t, number, hidden_visibility)
              for r in reports for t, number in numbered(r["tests"])]
     tests.sort(key=lambda t: [int(n) for n in t["number"].split(".") if n.isdigit()])
-    lines = [line for r in reports
-             for line in (day_line(r, found), *(f"  Note: {n}" for n in r.get("notices", [])))]
-    missing = [f"day{r['day']}.py" for r in reports if not uploaded(r["day"], found)]
+    lines = [day_line(r, choices[r["day"]]) for r in reports]
+    missing = [names.canonical(r["day"]) for r in reports
+               if choices[r["day"]].name is None and not choices[r["day"]].others]
+    notices = list(dict.fromkeys(n for r in reports for n in r.get("notices", [])))
+    if notices:  # once each, though a later day's report repeats the days it imports
+        lines += ["", *notices]
     if links:
         lines += ["", f"Not graded, because links are never followed: {', '.join(links)}. "
                       "Upload the files themselves."]
@@ -149,17 +154,14 @@ def entry(r, t, number, hidden_visibility):
             "visibility": hidden_visibility if t["visibility"] == "hidden" else "visible"}
 
 
-def day_line(r, found):
+def day_line(r, choice):
     """Day 3: 18/20 (partial) Next: Task 3.3 cross_entropy."""
     head = f"Day {r['day']}: {r['score']:g}/{r['max_score']:g} ({r['status']}, seed {r.get('seed')})"
-    if not uploaded(r["day"], found):
-        return f"{head} day{r['day']}.py was not uploaded."
+    if choice.name is None:
+        return f"{head} {choice.missing(f'{choice.canonical} was not uploaded')}"
     return f"{head} {r['message']}".rstrip()
 
 
-def uploaded(day, found):
-    """True when the day's file, or its notebook, was uploaded."""
-    return f"day{day}.py" in found or f"day{day}.ipynb" in found
 
 
 def write(root, results):

@@ -7,9 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from graders import escaping, limits
-
-DAY_FILE = re.compile(r"day[1-7]\.(py|ipynb)")  # a notebook stands for a missing dayN.py
+from graders import escaping, limits, names
 
 
 class Refused(Exception):
@@ -35,7 +33,9 @@ def find_learners(root, out):
 
 
 def unpack(archive, dest):
-    """Check a learner's zip and unpack its day files into `dest`; Refused says what is wrong."""
+    """Check a learner's zip and unpack its day files into `dest`, under their own names (a
+    `Day1.py` stays Day1.py: `names.resolve` decides later, as for a folder, and a name that is
+    only like a day file's is kept for the message); Refused says what is wrong."""
     try:
         with zipfile.ZipFile(archive) as z:
             infos = z.infolist()
@@ -44,7 +44,7 @@ def unpack(archive, dest):
             dest.mkdir(parents=True)
             for info in infos:
                 path = PurePosixPath(info.filename.replace("\\", "/"))
-                if path.parent == root and DAY_FILE.fullmatch(path.name) and not info.is_dir():
+                if path.parent == root and names.day_of(path.name) and not info.is_dir():
                     (dest / path.name).write_bytes(z.read(info))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
             OSError, EOFError, ValueError) as exc:
@@ -72,9 +72,13 @@ def check_zip(name, infos):
 
 
 def day_root(name, infos):
-    """The folder of the zip holding the day files: its top, or the one folder holding them."""
-    folders = {PurePosixPath(i.filename.replace("\\", "/")).parent for i in infos
-               if DAY_FILE.fullmatch(PurePosixPath(i.filename.replace("\\", "/")).name)}
+    """The folder of the zip holding the day files: its top, or the one folder holding them
+    (where there is none, the one folder of files named like them, `dayone.py`, if any)."""
+    paths = [PurePosixPath(i.filename.replace("\\", "/")) for i in infos if not i.is_dir()]
+    kinds = {p: (names.day_of(p.name) or (0, None))[1] for p in paths}
+    near = {p.parent for p in paths if kinds[p] == "near"}
+    folders = {p.parent for p in paths if kinds[p] in names.RANKS} or \
+        (near if len(near) == 1 else set())
     top = PurePosixPath(".")
     if top in folders or not folders:
         return top

@@ -74,18 +74,15 @@ def untouched(result):
 
 def first_todo(folder, n):
     """Where the first TODO of a day's file is: `exercises/day3.py line 40: # TODO(3.1): ...`."""
-    path = Path(folder) / f"day{n}.py"
-    data, why = submission.read_day(path)  # never through a link, never a huge file
-    notebook = Path(folder) / f"day{n}.ipynb"
-    if data is None and why is None and notebook.exists():
-        data, why, _ = submission.read_notebook(notebook)  # the same reading, the same caps
-        path = notebook
+    path = submission.locate(folder, n)  # never through a link, never a huge file
+    notebook = path.suffix.lower() == ".ipynb"
+    data, why = submission.read_notebook(path)[:2] if notebook else submission.read_day(path)
     if data is None:
         return why or f"{path} is missing."
     text = data.decode(errors="replace")
     for number, line in enumerate(text.splitlines(), 1):
         if re.search(r"#\s*TODO\(", line):
-            cell = notebook_source.origin(text, number) if path == notebook else None
+            cell = notebook_source.origin(text, number) if notebook else None
             return f"{path} {cell or f'line {number}'}: {line.strip()}"
     return f"{path}: no TODO left; look for a `raise NotImplementedError`."
 

@@ -27,8 +27,10 @@ def task_title(task):
     return f"Task {task} {TASKS.get(task, '')}".strip()
 
 
-def build(raw, *, day, seed, folder, files, duration_s, sandbox, kit_version=KIT_VERSION):
-    """The kit report for one graded day."""
+def build(raw, *, day, seed, folder, files, duration_s, sandbox, kit_version=KIT_VERSION,
+          notices=()):
+    """The kit report for one graded day; `notices`, what the learner is told about the day's
+    files beyond the checks (a file name taken loosely), only when there are some."""
     tests = [test_entry(t) for t in raw.get("tests", [])]
     verdicts = [t.pop("_verdict") for t in tests]
     blocking = next(((v, t["message"]) for v, t in zip(verdicts, tests) if v in BLOCKING), None)
@@ -45,6 +47,7 @@ def build(raw, *, day, seed, folder, files, duration_s, sandbox, kit_version=KIT
         "sandbox": sandbox,
         "kit_version": kit_version,
         "submission": {"folder": str(folder), "files": files},
+        **({"notices": list(notices)} if notices else {}),
         "tests": tests,
     }
 

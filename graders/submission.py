@@ -1,8 +1,9 @@
-"""A learner's submission as the grader sees it: the day files, read once; their hashes; the
-modules they import; and what keeps a day from being graded (a missing, unparsable or
-forbidden file, a link, a file too large). A day may be a notebook, `dayN.ipynb`, where
-`dayN.py` is missing: read the same way, its definitions become the day file
-(`notebook_source`), and the learner is told what was left out."""
+"""A learner's submission as the grader sees it: the day files, read once (each found by
+`names.resolve`, so `Day1.py` is day1.py); their hashes; the modules they import; what the
+learner is told about the names; and what keeps a day from being graded (a missing,
+unparsable or forbidden file, a link, a file too large). A day may be a notebook,
+`dayN.ipynb`: read the same way, its definitions become the day file (`notebook_source`), and
+the learner is told what was left out."""
 import ast
 import errno
 import hashlib
@@ -12,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import escaping, limits, notebook_source, policy, switches
+from graders import escaping, limits, names, notebook_source, policy, switches
 from graders.failures import Failure, PolicyViolation, Ungradable
 
 DAYS = range(1, 8)
@@ -27,8 +28,24 @@ class Submission:
     files: dict  # {"day3.py": bytes} for every day file of the folder
     blocked: Failure | None  # the day cannot be graded, and why
     modules: set  # top-level names of every module the graded files import
-    notices: list = field(default_factory=list)  # for the learner: e.g. notebook lines left out
-    notebooks: dict = field(default_factory=dict)  # {"day3.py": "day3.ipynb"}: made from these
+    choices: dict  # {day: names.Choice}: which file was taken as each day's
+    notebooks: dict = field(default_factory=dict)  # {"day3.py": ("day3.ipynb", [notices])}
+
+    @property
+    def notices(self):
+        """What the learner is told about the files this day grades (its own and the earlier
+        days it imports): a name taken loosely, a file left out; and the lines of this day's
+        notebook that were left out."""
+        days = {self.day} | {int(m[3:]) for m in self.modules if DAY_MODULE.fullmatch(m)}
+        said = [n for d in sorted(days) if (n := self.choices[d].notice())]
+        return said + self.notebooks.get(f"day{self.day}.py", (None, []))[1]
+
+    @property
+    def made_from(self):
+        """{"day3.py": "day3.ipynb"} for the graded files made from a notebook."""
+        days = {self.day} | {int(m[3:]) for m in self.modules if DAY_MODULE.fullmatch(m)}
+        return {f"day{d}.py": self.notebooks[f"day{d}.py"][0] for d in days
+                if f"day{d}.py" in self.notebooks}
 
     @property
     def uses_sklearn(self):
@@ -42,39 +59,48 @@ class Submission:
 def read(folder, day):
     """The Submission of `day` in `folder`."""
     folder = Path(folder)
-    files, refused, said = scan(folder)
-    blocked, modules = precheck(files, refused, folder, day)
-    graded = {f"day{day}.py"} | {f"{m}.py" for m in modules if DAY_MODULE.fullmatch(m)}
-    notebooks = {n: said[n][0] for n in graded if n in said and said[n][0]}
-    notices = said.get(f"day{day}.py", (None, []))[1]  # an earlier day's: when it is graded
-    return Submission(folder, day, files, blocked, modules, notices, notebooks)
+    files, refused, found, notebooks = scan(folder)
+    blocked, modules = precheck(files, refused, found, day)
+    return Submission(folder, day, files, blocked, modules, found, notebooks)
 
 
 def read_files(folder):
-    """{"dayN.py": bytes} of the day files of `folder` that can be read (see `scan`): a
-    notebook's are the text made from it."""
+    """{"dayN.py": bytes} of the day files of `folder` that can be read (see `scan`)."""
     return scan(folder)[0]
 
 
+def choices(folder):
+    """{day: names.Choice}: which file of `folder` is taken as each day's."""
+    try:
+        return names.resolve(os.listdir(folder))
+    except OSError:  # gone, or not a folder: no file is any day's
+        return names.resolve([])
+
+
+def locate(folder, day):
+    """The path of the file taken as `day`'s in `folder` (dayN.py when there is none)."""
+    return Path(folder) / (choices(folder)[day].name or names.canonical(day))
+
+
 def scan(folder):
-    """({"dayN.py": bytes}, {"dayN.py": why not}, {"dayN.py": (notebook name or None,
-    [notices])}) of the day files in `folder`; `dayN.ipynb` stands for a missing `dayN.py`."""
-    files, refused, said = {}, {}, {}
-    for n in DAYS:
-        path, notebook = Path(folder) / f"day{n}.py", Path(folder) / f"day{n}.ipynb"
-        data, why = read_day(path)
-        if data is None and why is None:
-            data, why, notes = read_notebook(notebook)
-            if data is not None or why:
-                said[path.name] = (notebook.name, notes)
-        elif os.path.lexists(notebook):
-            said[path.name] = (None, [f"{notebook.name} was not graded: {path.name} was (keep "
-                                      "one file per day)."])
+    """({"dayN.py": bytes}, {"dayN.py": why not}, {day: names.Choice}, {"dayN.py": (notebook,
+    [notices])}) of the day files in `folder`, each read from the file `names.resolve` takes
+    for its day; a notebook's bytes are the day file made from it."""
+    files, refused, found, notebooks = {}, {}, choices(folder), {}
+    for n, choice in found.items():
+        if choice.name is None:
+            continue
+        path, key = Path(folder) / choice.name, names.canonical(n)
+        if path.suffix.lower() == ".ipynb":
+            data, why, notes = read_notebook(path)
+            notebooks[key] = (choice.name, notes)
+        else:
+            data, why = read_day(path)
         if data is not None:
-            files[path.name] = data
+            files[key] = data
         elif why:
-            refused[path.name] = why
-    return files, refused, said
+            refused[key] = why
+    return files, refused, found, notebooks
 
 
 def read_notebook(path):
@@ -89,7 +115,7 @@ def read_notebook(path):
         return None, escaping.printable(str(exc)), []
     code = text.encode("utf-8", errors="backslashreplace")  # a lone surrogate, as an escape
     if len(code) > limits.DAY_FILE_BYTES:
-        return None, (f"the code kept from {path.name} is too large to grade "
+        return None, (f"the code kept from {names.shown(path.name)} is too large to grade "
                       f"({len(code) >> 10} KiB; at most {limits.DAY_FILE_BYTES >> 10} KiB)."), []
     return code, None, notices
 
@@ -97,7 +123,7 @@ def read_notebook(path):
 def read_day(path, limit=limits.DAY_FILE_BYTES):
     """(bytes, None) of a day file, (None, None) when it is missing, (None, why) when it is
     not read: a link (never followed), not a regular file, or larger than `limit`."""
-    name = path.name
+    name = names.shown(path.name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -129,9 +155,10 @@ def digest(files, day):
             for k in range(1, day + 1) if f"day{k}.py" in files}
 
 
-def precheck(files, refused, folder, day):
+def precheck(files, refused, found, day):
     """(failure or None, modules imported): missing, unreadable, unparsable or forbidden files
-    among day N and the siblings it imports, and every module those files import."""
+    among day N and the siblings it imports, and every module those files import. `found`
+    ({day: names.Choice}) words a missing file: what the folder holds instead."""
     todo, seen, modules = [f"day{day}"], set(), set()
     while todo:
         name = todo.pop()
@@ -142,7 +169,7 @@ def precheck(files, refused, folder, day):
                               f"The day {day} file imports {name}, but {why}"), modules
         if f"{name}.py" not in files:
             who = "" if name == f"day{day}" else f" (imported by the day {day} file)"
-            return Ungradable(f"{name}.py is missing from {escaping.printable(folder)}{who}."), \
+            return Ungradable(found[int(name[3:])].missing(f"{name}.py is missing{who}")), \
                 modules
         tree = parse(files[f"{name}.py"], f"{name}.py")
         if isinstance(tree, Failure):

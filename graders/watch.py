@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from graders import cli, crossday, engine, escaping, render, report, submission
+from graders import cli, crossday, engine, escaping, names, render, report, submission
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
 QUIET_MS = 50  # grade once the files have been quiet this long (an editor's save is a burst:
@@ -34,15 +34,19 @@ def run(args, parser):
         parser.error(f"no submission folder {folder}")
     sandbox = cli.sandbox_of(args, parser)
     seed = cli.seed(parser, args.seed)
-    files = {folder.resolve() / f"day{k}.py" for k in range(1, day + 1)}  # and what it imports
+    where = folder.resolve()
     stop = threading.Event()
+
+    def watched(_, path):  # days 1 to N (what it may import), however named (names.day_of)
+        hit = names.day_of(Path(path).name)
+        return hit is not None and hit[0] <= day and Path(path).parent.resolve() == where
 
     def interrupted(signum, frame):
         stop.set()  # pytest swallows Ctrl-C during grading; this flag remembers it
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupted)
-    watching = watchfiles.watch(folder, watch_filter=lambda _, p: Path(p).resolve() in files,
+    watching = watchfiles.watch(folder, watch_filter=watched,
                                 step=QUIET_MS, stop_event=stop, rust_timeout=WAKE_MS,
                                 yield_on_timeout=True)
     first = True
@@ -88,7 +92,7 @@ def view(result, day, folder):
     score, top = result["score"], result["max_score"]
     filled = round(20 * score / top) if top else 0
     lines = [head, "", f"Score: {score:g}/{top:g} ({result['status']})  "
-                       f"[{'#' * filled}{'.' * (20 - filled)}]", ""]
+                       f"[{'#' * filled}{'.' * (20 - filled)}]", *render.notes(result), ""]
     check = render.first_failing(result)
     if result["status"] == "passed":
         lines.append(congratulation(day, folder))
@@ -116,7 +120,7 @@ def source_line(folder, message):
     found = re.search(r"(day[1-7]\.py)[^\n]*?\bline (\d+)", message)
     if not found:
         return []
-    data, _ = submission.read_day(folder / found[1])  # never through a link
+    data, _ = submission.read_day(submission.locate(folder, int(found[1][3])))  # no link
     try:
         text = (data or b"").decode(errors="replace").splitlines()[int(found[2]) - 1]
     except IndexError:

@@ -4,6 +4,7 @@ import html
 import json
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -455,3 +456,47 @@ def test_the_time_left_is_the_pace_of_the_learners_graded_so_far():
     from graders import classroom
     assert classroom.time_left(SimpleNamespace(elapsed=30, total=5, completed=1)) == "2:00"
     assert classroom.time_left(SimpleNamespace(elapsed=90, total=3, completed=3)) == "0:00"
+
+
+def test_a_class_takes_loose_names_from_folders_and_zips_and_names_the_rest(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    ref, stub = (REFERENCE / "day1.py").read_bytes(), (EXERCISES / "day1.py").read_bytes()
+    learners = {  # learner: ({file: contents}, day 1's status, words of its message or notice)
+        "Day1": ({"Day1.py": ref}, "passed", "Graded Day1.py as day1.py"),
+        "copy_zip": ({"alice/day1 (1).py": ref}, "passed", "Graded day1 (1).py as day1.py"),
+        "day01_zip": ({"day01.py": ref}, "passed", "Graded day01.py as day1.py"),
+        "exact": ({"day1.py": stub, "Day1.py": ref}, "not_started",
+                  "Graded day1.py; Day1.py is not graded"),
+        "two": ({"Day1.py": ref, "day1 (1).py": ref}, "ungradable",
+                "day1.py is missing; found Day1.py and day1 (1).py: keep one and name it "
+                "day1.py."),
+        "dayone_zip": ({"week1/dayone.py": ref}, "ungradable",
+                       "day1.py is missing; found dayone.py: rename it to day1.py."),
+        "txt": ({"day1.txt": ref}, "ungradable", "found day1.txt: rename it to day1.py."),
+        "pytxt_zip": ({"day1.py.txt": ref}, "ungradable", "found day1.py.txt: rename it"),
+    }
+    subs.mkdir()
+    for name, (files, _, _) in learners.items():
+        if name.endswith("_zip"):
+            with zipfile.ZipFile(subs / f"{name}.zip", "w") as z:
+                for path, data in files.items():
+                    z.writestr(path, data)
+        else:
+            (subs / name).mkdir()
+            for path, data in files.items():
+                (subs / name / path).write_bytes(data)
+    nn = compose(subs / "nn")  # Day 6 under the curriculum's name
+    (nn / "day6.py").rename(nn / "neural_net.py")
+    grade_class(subs, out, "--days", "1,6")
+    for name, (_, status, words) in learners.items():
+        day1 = json.loads((out / name / "day1.json").read_text())
+        assert day1["status"] == status, (name, day1["message"])
+        assert words in " ".join([day1["message"], *day1.get("notices", [])]), (name, day1)
+    day6 = json.loads((out / "nn" / "day6.json").read_text())
+    assert day6["status"] == "passed" and day6["notices"] == [
+        "Graded neural_net.py as day6.py, the kit's name for Day 6: rename it to day6.py."]
+    reports = [json.loads(p.read_text()) for p in out.glob("*/day?.json")]
+    said = [s for r in reports
+            for s in [r["message"], *r.get("notices", []), *(t["message"] for t in r["tests"])]]
+    said += [p["message"] for p in json.loads((out / "summary.json").read_text())["problems"]]
+    assert not [s for s in said if tempfile.gettempdir() in s]  # no folder of the kit's

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ import jsonschema
 import pytest
 
 from conftest import ENV, EXERCISES, REFERENCE, ROOT, run_graders
-from graders import gradescope
+from graders import gradescope, submission
 
 
 HIDDEN = ROOT / "graders" / "hidden"
@@ -232,7 +233,8 @@ def test_gradescope_never_follows_a_link_in_an_upload_and_says_so(tmp_path):
     assert sorted(p.name for p in (tmp_path / "copied").iterdir()) == ["day1.py", "day4.py"]
     report = {"day": 2, "score": 0, "max_score": 19, "status": "ungradable", "message": "",
               "tests": []}
-    output = gradescope.build([report], found, "hidden", 1.0, 7, links)["output"]
+    choices = submission.choices(tmp_path / "copied")
+    output = gradescope.build([report], choices, "hidden", 1.0, 7, links)["output"]
     assert "links are never followed: day2.py, notes/day3.py, week1" in output
     assert "day2.py was not uploaded" in output
 
@@ -391,3 +393,45 @@ def test_make_setup_in_the_kit_creates_its_venv(dist, tmp_path):
     found = subprocess.run([kit / ".venv" / "bin" / "python", "-c", script], cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
     assert found.returncode == 0 and str(kit / "graders") in found.stdout, found.stderr
+
+
+def strings(data):
+    """Every string inside a JSON value."""
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in strings(v)]
+    return [data] if isinstance(data, str) else []
+
+
+def test_gradescope_takes_loose_names_names_the_rest_and_no_temporary_path(dist, tmp_path):
+    root = tmp_path / "root"
+    uploads = {"Day1.py": 1, "week1/day2 (1).py": 2, "day3.py": 3, "Day3.py": 1,
+               "day4 (1).py": 4, "day4 (2).py": 4, "dayfive.py": 5, "neural_net.py": 6}
+    fake_root(dist, root, [])
+    for name, day in uploads.items():
+        (root / "submission" / name).parent.mkdir(exist_ok=True)
+        (root / "submission" / name).write_bytes((REFERENCE / f"day{day}.py").read_bytes())
+    results = results_of(run_autograder(root), root)
+    internal = ("/tmp", "gradescope-", "kit-worker", "kit-", str(root), tempfile.gettempdir())
+    leaked = [s for s in strings(results) for word in internal if word in s]
+    assert not leaked, leaked[:3]
+    days = {}
+    for t in results["tests"]:
+        days.setdefault(t["number"].split(".")[0], set()).add(t["status"])
+    assert {d: days[d] for d in "12367"} == {"1": {"passed"}, "2": {"passed"}, "3": {"passed"},
+                                             "6": {"passed"}, "7": {"failed"}}
+    output = results["output"]
+    for words in ("Graded Day1.py as day1.py, the kit's name for Day 1: rename it to day1.py.",
+                  "Graded day2 (1).py as day2.py",
+                  "Graded day3.py; Day3.py is not graded: move what you need into day3.py",
+                  "Graded neural_net.py as day6.py",
+                  "day4.py was not uploaded; found day4 (1).py and day4 (2).py: keep one and "
+                  "name it day4.py.",
+                  "day5.py was not uploaded; found dayfive.py: rename it to day5.py.",
+                  "day7.py was not uploaded.", "Not uploaded: day7.py (0 points each)"):
+        assert output.count(words) == 1, (words, output)
+    day4 = {t["output"].split("\nHint")[0] for t in results["tests"]
+            if t["number"].startswith("4.")}
+    assert day4 == {"day4.py is missing; found day4 (1).py and day4 (2).py: keep one and name "
+                    "it day4.py."}
