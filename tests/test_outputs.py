@@ -11,6 +11,7 @@ import tomllib
 
 from conftest import ENV, EXERCISES, ROOT, compose, run_graders
 from graders import gradebook, gradescope, watch, worker
+from graders.names import resolve
 
 # Learner text that drives a terminal: erase the line, move up, forge a score, write the
 # clipboard (OSC 52), reverse the text (U+202E), and lone surrogates that UTF-8 cannot hold.
@@ -76,7 +77,7 @@ def test_gradescope_results_hold_learner_text_escaped(tmp_path):
         "tests": [{"name": "test_relu_is_max_of_zero_and_z", "task": "3.1", "points": 0,
                    "max_points": 1, "status": "failed", "visibility": "visible",
                    "message": EVIL, "hint": "Compare with 0."}]}))
-    gradescope.write(tmp_path, gradescope.build([report], {"day3.py": "day3.py"}, "hidden",
+    gradescope.write(tmp_path, gradescope.build([report], resolve(["day3.py"]), "hidden",
                                                 1.0, 7))
     data = (tmp_path / "results" / "results.json").read_bytes()
     assert not raw_in_json(data)
