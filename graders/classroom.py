@@ -143,7 +143,7 @@ class Batch:
         out, empty = self.out / name, False
         try:
             folder = intake.folder_of(name, entries, self.work, taken=gradebook.OUTPUTS)
-            if empty := not any(submission.scan(folder)[:2]):
+            if empty := not any(c.name or c.others for c in submission.choices(folder).values()):
                 raise intake.Refused(f"{name} holds no day file (day1.py to day7.py): nothing "
                                      "to grade")
         except intake.Refused as exc:

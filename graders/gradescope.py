@@ -112,7 +112,7 @@ def build(reports, choices, hidden_visibility, seconds, seed, links=()):
                if choices[r["day"]].name is None and not choices[r["day"]].others]
     notices = list(dict.fromkeys(n for r in reports for n in r.get("notices", [])))
     if notices:  # once each, though a later day's report repeats the days it imports
-        lines += ["", *notices]
+        lines += ["", *(f"Note: {n}" for n in notices)]
     if links:
         lines += ["", f"Not graded, because links are never followed: {', '.join(links)}. "
                       "Upload the files themselves."]

@@ -66,9 +66,11 @@ class Choice:
             return None
         left = [n for n, how in self.others.items() if how in RANKS]
         said = []
-        if self.name != self.canonical:
-            said.append(f"Graded {shown(self.name)} as {self.canonical}, the kit's name for "
-                        f"Day {self.day}: rename it to {self.canonical}.")
+        if day_of(self.name)[1] != "exact":  # day3.ipynb is exact too; Day3.ipynb is not
+            ext = next((e for e in EXTENSIONS if self.name.lower().endswith(e)), EXTENSIONS[0])
+            want = f"day{self.day}{ext}"
+            said.append(f"Graded {shown(self.name)} as {want}, the kit's name for "
+                        f"Day {self.day}: rename it to {want}.")
         if left:
             said.append(f"Graded {shown(self.name)}; {listed(left)} "
                         f"{'is' if len(left) == 1 else 'are'} not graded: move what you need "

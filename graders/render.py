@@ -38,7 +38,7 @@ def day(result, path, hidden=None):
     the points of the day's hidden checks, which only the instructor's grading runs."""
     n, folder = result["day"], Path(result["submission"]["folder"])
     lines = [f"Day {n} · {folder} · seed {result['seed']}"]
-    lines += [f"Note: {notice}" for notice in result.get("notices", [])]
+    lines += notes(result)
     width = max((len(t["name"]) for t in result["tests"]), default=0)
     for t in result["tests"]:
         mark = "✓" if t["status"] == "passed" else "✗"
@@ -70,6 +70,11 @@ def untouched(result):
     n, folder = result["day"], Path(result["submission"]["folder"])
     return escaping.printable(f"Day {n} · 0/{result['max_score']:g} not started · "
                               f"{first_todo(folder, n)}", lines=True)
+
+
+def notes(result):
+    """The report's notices (a file name taken loosely, notebook lines left out), a line each."""
+    return [f"Note: {n}" for n in result.get("notices", [])]
 
 
 def first_todo(folder, n):

@@ -102,7 +102,7 @@ def test_hints_go_one_tier_further_per_call_and_stop_at_the_last(tmp_path):
     assert [check["hint"], *check["more_hints"]] == levels  # the report keeps every tier
     said = []
     for _ in range(len(levels)):
-        done = run_graders("hint", "--day", 3, "--out", out)
+        done = run_graders("hint", "--day", 3, "--submission", folder, "--out", out)
         assert done.returncode == 0, done.stderr
         said.append(done.stdout)
     assert "test_softmax_rows_sum_to_one" in said[0] and "sum to" in said[0]
@@ -111,11 +111,14 @@ def test_hints_go_one_tier_further_per_call_and_stop_at_the_last(tmp_path):
         assert f"Hint {shown} of {len(levels)}: {levels[shown - 1]}" in text
     assert "again for hint 3" in said[0] and "last hint" in said[-1] and "last hint" in said[-2]
     assert '"day3/test_softmax_rows_sum_to_one": 3' in (out / "hints.json").read_text()
-    table = run_graders("progress", "--out", out).stdout
+    table = run_graders("progress", "--submission", folder, "--out", out).stdout
     assert "Day 3" in table and "partial" in table and "Task 3.2 softmax" in table
     assert "make grade DAY=4" in table
-    missing = run_graders("hint", "--day", 4, "--out", out)
-    assert missing.returncode == 2 and "make grade DAY=4" in missing.stderr
+    first = run_graders("hint", "--day", 4, "--submission", folder, "--out", out)
+    assert first.returncode == 0 and "Day 4 has no report yet: grading it first" in first.stdout
+    missing = run_graders("hint", "--day", 4, "--submission", tmp_path / "none", "--out",
+                          tmp_path / "none")
+    assert missing.returncode == 2 and "no submission folder" in missing.stderr
     assert missing.stderr.count("\n") == 1
 
 
@@ -176,8 +179,8 @@ def test_a_call_that_hangs_is_named_with_the_time_limit(submission, tmp_path, mo
 def test_make_help_lists_every_target():
     done = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
-    phony = next(line for line in (ROOT / "Makefile").read_text().splitlines()
-                 if line.startswith(".PHONY:")).split()[1:]
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    phony = next(line for line in text.splitlines() if line.startswith(".PHONY:")).split()[1:]
     listed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("  make ")]
     assert done.returncode == 0 and sorted(listed) == sorted(phony), done.stdout
 
