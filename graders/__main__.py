@@ -41,10 +41,10 @@ def grade(args, parser):
         except engine.GradingError as exc:
             print(escaping.printable(f"graders: {exc}", lines=True), file=sys.stderr)
             return 3
+        hidden = engine.hidden_points(day) if engine.STUDENT_KIT else None
         if len(days) > 1 and result["status"] == "not_started":  # untouched: one line
-            print(render.untouched(result))
+            print(render.untouched(result, hidden))
         else:
-            hidden = engine.hidden_points(day) if engine.STUDENT_KIT else None
             print(render.day(result, Path(args.out) / f"day{day}.json", hidden))
             print()
         full &= result["score"] == result["max_score"]

@@ -65,11 +65,13 @@ def day(result, path, hidden=None):
     return escaping.printable("\n".join(lines), lines=True)
 
 
-def untouched(result):
-    """One line for a day not started yet: `Day 5 · 0/21 not started · exercises/day5.py ...`."""
-    n, folder = result["day"], Path(result["submission"]["folder"])
-    return escaping.printable(f"Day {n} · 0/{result['max_score']:g} not started · "
-                              f"{first_todo(folder, n)}", lines=True)
+def untouched(result, hidden=None):
+    """One line for a day not started yet: `Day 5 · 0/21 not started · exercises/day5.py ...`
+    (in the student kit `0/10 of 21`: `hidden`, the points of its hidden checks)."""
+    n, folder, mx = result["day"], Path(result["submission"]["folder"]), result["max_score"]
+    of = f" of {points(mx + hidden)}" if hidden is not None else ""
+    return escaping.printable(f"Day {n} · 0/{mx:g}{of} not started · {first_todo(folder, n)}",
+                              lines=True)
 
 
 def notes(result):

@@ -330,12 +330,13 @@ def test_the_kit_says_what_hidden_checks_add_to_each_day(dist, tmp_path):
         whole = json.loads((tmp_path / "full" / f"day{day}.json").read_text())["max_score"]
         here = json.loads((kit / "reports" / f"day{day}.json").read_text())["max_score"]
         assert hidden[str(day)] == whole - here > 0
-        said = (f"Day {day} is out of {whole:g}: {here:g} here, {whole - here:g} more from "
-                "hidden checks when your instructor grades.")
-        assert said in done.stdout, done.stdout
-        assert f"Score here: 0/{here:g} (not_started)" in done.stdout
-        assert f"0/{here:g} of {whole:g}" in done.stdout  # the progress table
-    assert "Score: " not in done.stdout
+        assert f"Day {day} · 0/{here:g} of {whole:g} not started" in done.stdout, done.stdout
+        assert f"0/{here:g} of {whole:g}" in done.stdout.split("Day  ")[-1]  # the progress table
+    one = make(kit, "grade", "DAY=3")  # a day graded alone: every line, and what hidden adds
+    assert "Score here: 0/9 (not_started)" in one.stdout and ("Day 3 is out of 20: 9 here, 11 "
+                                                              "more from hidden checks when your "
+                                                              "instructor grades.") in one.stdout
+    assert "Score: " not in done.stdout + one.stdout
 
 
 def test_every_make_target_of_the_kit_works_there_and_no_other(dist, tmp_path):
