@@ -205,8 +205,8 @@ def bwrap_command(work, home, python, seccomp=None):
     for system in SYSTEM:
         if os.path.exists(system) and not system.startswith(("/dev", "/proc", "/sys")):
             cmd += ["--ro-bind", system, system]
-    for path in python[1]:
-        cmd += ["--ro-bind", str(path), str(path)]
+    for path in python[1]:  # -try: a file that went away since it was listed is no failure
+        cmd += ["--ro-bind-try", str(path), str(path)]
     if disabled("disk-cap"):
         cmd += ["--bind", str(home), str(home)]
     else:

@@ -296,8 +296,10 @@ def test_no_function_of_the_kits_graders_earns_points_pasted_into_a_learners_fil
     kit = unzip(dist / "student-kit.zip", tmp_path) / "student-kit"
     out = tmp_path / "probe.json"
     # bubblewrap: pasted grader functions include ones that limit or kill processes
+    # (the kit's repo and its venv are bound again after the tmpfs: a clone may live in /tmp)
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--tmpfs", "/tmp", "--bind", tmp_path, tmp_path, "--unshare-pid",
+               "--tmpfs", "/tmp", "--ro-bind", ROOT, ROOT, "--ro-bind", sys.prefix, sys.prefix,
+               "--bind", tmp_path, tmp_path, "--unshare-pid",
                "--unshare-net", "--die-with-parent", "--new-session", "--chdir", kit,
                sys.executable, Path(__file__).parent / "paste_probe.py", REFERENCE, out]
     done = subprocess.run(list(map(str, command)), env=dict(ENV, MPLCONFIGDIR="/tmp/mpl"),
