@@ -19,7 +19,6 @@ from graders.plugin import Grading
 HERE = Path(__file__).resolve().parent
 DAYS = submission.DAYS
 STUDENT_KIT = not (HERE / "hidden").is_dir()  # the learners' copy: no hidden checks
-KIT_DATA = HERE / "kit.json"  # the student kit's own facts, written when it is built
 
 
 class GradingError(Exception):
@@ -33,11 +32,8 @@ def new_seed():
 
 
 def hidden_points(day):
-    """In the student kit, the points of a day's hidden checks (which it does not hold)."""
-    try:
-        return json.loads(KIT_DATA.read_text())["hidden_points"][str(day)]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    """The points of a day's hidden checks (the student kit does not hold them)."""
+    return report.POINTS[day][1]
 
 
 def derive_seed(course_seed, files):
@@ -129,10 +125,10 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
 
 def is_current(result, folder):
     """True when `result` was graded by these graders from the files now in `folder`."""
-    day = result.get("day")
-    return (day in DAYS and result.get("kit_version") == kit_version()
-            and (result.get("submission") or {}).get("files")
-            == submission.digest(submission.read_files(folder), day))
+    day, sub = result.get("day"), result.get("submission")
+    return (type(day) is int and day in DAYS and result.get("kit_version") == kit_version()
+            and isinstance(sub, dict)
+            and sub.get("files") == submission.digest(submission.read_files(folder), day))
 
 
 def load_report(path):

@@ -22,7 +22,12 @@ SHOWN = 12  # notices listed one by one; the rest are counted
 
 
 class NotANotebook(ValueError):
-    """The bytes are not a notebook that can be read; the message is for the learner."""
+    """The bytes are not a notebook that can be read; the message is for the learner, and says
+    what to do about it."""
+
+    def __init__(self, message):
+        super().__init__(f"{message} Open it in Jupyter and save it again (File > Save), or hand "
+                         "in your code as a .py file instead.")
 
 
 def from_notebook(data, name):

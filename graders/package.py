@@ -1,7 +1,5 @@
 """`student-kit` and `autograder`: zips built from explicit lists of the repo's files."""
-import ast
 import hashlib
-import json
 import shutil
 import sys
 import tempfile
@@ -132,7 +130,6 @@ def student_kit(out):
     files = select(KIT)
     files["Makefile"] = ROOT / "graders" / "student.mk"
     files["README.md"] = ROOT / "graders" / "STUDENT_README.md"
-    files["graders/kit.json"] = json.dumps({"hidden_points": hidden_points()}, indent=1) + "\n"
     with tempfile.TemporaryDirectory() as tmp:
         files["graders/expected.npz"] = record_expected(Path(tmp))
     folder = out / "student-kit"
@@ -143,17 +140,6 @@ def student_kit(out):
         target.write_bytes(content(source))
     write_zip(out / "student-kit.zip", {f"student-kit/{n}": s for n, s in files.items()})
     return files
-
-
-def hidden_points():
-    """{day: the points of its hidden checks}, read from their grade markers."""
-    found = {}
-    for day in engine.DAYS:
-        tree = ast.parse((ROOT / "graders" / "hidden" / f"test_day{day}.py").read_text())
-        found[str(day)] = sum(k.value.value for node in ast.walk(tree)
-                              if isinstance(node, ast.Call) and ast.unparse(node.func)
-                              == "pytest.mark.grade" for k in node.keywords if k.arg == "points")
-    return found
 
 
 def record_expected(tmp):

@@ -22,7 +22,7 @@ def run(args, parser):
 def most(day):
     """The points a day is graded out of here: public checks only in the student kit."""
     public, hidden = report.POINTS[day]
-    return public if engine.STUDENT_KIT else public + hidden
+    return public + (0 if engine.STUDENT_KIT else hidden)
 
 
 def out_of(score, mx, extra):
@@ -37,7 +37,7 @@ def rows(out, folder):
     found, got, top, hidden = [], 0, 0, 0
     for day in DAYS:
         r = engine.load_report(out / f"day{day}.json")
-        extra = report.POINTS[day][1] if engine.STUDENT_KIT else 0
+        extra = engine.hidden_points(day) if engine.STUDENT_KIT else 0
         hidden += extra
         try:
             score, mx = float(r["score"]), float(r["max_score"])
@@ -48,7 +48,7 @@ def rows(out, folder):
         got, top = got + score, top + mx
         if not engine.is_current(r, folder):
             found.append((f"Day {day}", out_of(score, mx, extra), "out of date",
-                          f"make grade DAY={day} (the report is older than your file)"))
+                          f"make grade DAY={day} (your files changed since this report)"))
             continue
         nxt = report.task_title(r["next_task"]) if r.get("next_task") else "done"
         found.append((f"Day {day}", out_of(score, mx, extra),

@@ -211,3 +211,19 @@ def test_hint_and_progress_notice_a_file_newer_than_its_report(tmp_path):
     assert "every check passed" in hinted and "not_started" not in hinted, hinted
     shown = run_graders("progress", "--submission", folder, "--out", out).stdout
     assert "passed" in next(line for line in shown.splitlines() if line.startswith("Day 1"))
+
+
+def test_a_broken_report_is_graded_again_not_a_crash(tmp_path):
+    folder, out = tmp_path / "sub", tmp_path / "out"
+    shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    out.mkdir()  # e.g. edited by hand: a seed that is no number, a submission that is no object
+    (out / "day3.json").write_text(json.dumps({"day": 3, "seed": "x", "submission": "oops",
+                                               "kit_version": engine.kit_version(),
+                                               "score": 0, "max_score": 20, "tests": []}))
+    shown = run_graders("progress", "--submission", folder, "--out", out)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    assert "out of date" in next(line for line in shown.stdout.splitlines()
+                                 if line.startswith("Day 3"))
+    hinted = run_graders("hint", "--day", 3, "--submission", folder, "--out", out)
+    assert hinted.returncode == 0 and "Traceback" not in hinted.stderr, hinted.stderr
+    assert "grading it first" in hinted.stdout and "not_started" in hinted.stdout

@@ -191,6 +191,9 @@ def test_an_error_in_a_notebook_names_its_cell(tmp_path):
     (b"{not json", "day1.ipynb is not a notebook that can be read"),
     (b'{"cells": 3}', "day1.ipynb is not a notebook that can be read"),
     (b"[" * 100_000, "day1.ipynb is not a notebook that can be read"),
+    (b'{"cells": [{"cell_type": "code", "source": ["x = 1", 7], "metadata": {}, "outputs": []}],'
+     b' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+     "day1.ipynb is not a notebook that can be read"),
     (b" " * (16 << 20) + b"{}", "day1.ipynb is too large to grade"),
 ])
 def test_a_notebook_that_cannot_be_read_is_ungradable_with_one_line(content, words, tmp_path):
@@ -198,6 +201,8 @@ def test_a_notebook_that_cannot_be_read_is_ungradable_with_one_line(content, wor
     sub = submission.read(tmp_path, 1)
     assert sub.blocked and str(sub.blocked).startswith(words), str(sub.blocked)
     assert "\n" not in str(sub.blocked)
+    if "cannot be read" in words or "can be read" in words:  # and what to do about it
+        assert "save it again" in str(sub.blocked), str(sub.blocked)
 
 
 def test_a_linked_notebook_is_not_followed(tmp_path):

@@ -72,7 +72,7 @@ def test_the_student_kit_holds_exercises_public_graders_engine_and_a_readme(dist
     assert {"student-kit/graders/engine.py", "student-kit/graders/pytest.ini",
             "student-kit/graders/report.schema.json", "student-kit/Makefile",
             "student-kit/pyproject.toml", "student-kit/README.md",
-            "student-kit/graders/expected.npz", "student-kit/graders/kit.json"} <= names
+            "student-kit/graders/expected.npz"} <= names
     assert not [n for n in names if re.match(r"student-kit/(reference|tests|graders/hidden)/", n)]
     on_disk = {f"student-kit/{p.relative_to(dist / 'student-kit').as_posix()}"
                for p in (dist / "student-kit").rglob("*") if p.is_file()}
@@ -324,14 +324,14 @@ def test_the_kit_says_what_hidden_checks_add_to_each_day(dist, tmp_path):
     kit = kit_copy(dist, tmp_path)
     done = make(kit, "grade")
     assert done.returncode == 0, done.stderr + done.stdout
-    hidden = json.loads((kit / "graders" / "kit.json").read_text())["hidden_points"]
+    from graders import report
     for day in range(1, 8):
         full = run_graders("grade", "--day", day, "--submission", EXERCISES, "--out",
                            tmp_path / "full", "--seed", 1)
         assert full.returncode == 0, full.stderr
         whole = json.loads((tmp_path / "full" / f"day{day}.json").read_text())["max_score"]
         here = json.loads((kit / "reports" / f"day{day}.json").read_text())["max_score"]
-        assert hidden[str(day)] == whole - here > 0
+        assert report.POINTS[day][1] == whole - here > 0  # what the kit says hidden checks add
         assert f"Day {day} · 0/{here:g} of {whole:g} not started" in done.stdout, done.stdout
         assert f"0/{here:g} of {whole:g}" in done.stdout.split("Day  ")[-1]  # the progress table
     one = make(kit, "grade", "DAY=3")  # a day graded alone: every line, and what hidden adds
