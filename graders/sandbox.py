@@ -196,8 +196,9 @@ def python_paths():
 def bwrap_command(work, home, python, seccomp=None):
     """bubblewrap: no network, own PID and IPC namespaces, only Python and the worker folder
     visible, the seccomp filter of process mode too (`seccomp`: a descriptor holding it). The
-    worker's home is a tmpfs of limits.DISK_MB (its day files and the kit's learner side bound
-    read-only into it); everything else is read-only."""
+    worker's home is a tmpfs of limits.DISK_MB (the kit's learner side bound read-only into
+    it; the worker writes its day files there when they come); everything else is
+    read-only."""
     cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--proc", "/proc",
            "--dev", "/dev", "--tmpfs", "/tmp"]
     cmd += [] if disabled("bwrap-caps") else ["--cap-drop", "ALL"]
@@ -211,8 +212,7 @@ def bwrap_command(work, home, python, seccomp=None):
         cmd += ["--bind", str(home), str(home)]
     else:
         cmd += ["--size", str(limits.DISK_MB << 20), "--tmpfs", str(home)]
-        for path in [home / "kit", *sorted(work.iterdir())]:
-            cmd += ["--ro-bind", str(path), str(path)]
+        cmd += ["--ro-bind", str(home / "kit"), str(home / "kit"), "--dir", str(work)]
         # where the grader hands over array arguments and reads them back (watched by size)
         cmd += ["--bind", str(home / "shared"), str(home / "shared")]
     # the sandbox's own root, its /tmp (where the folders above were made, also when this

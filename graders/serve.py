@@ -240,18 +240,13 @@ def guard_imports(folder):
     builtins.__import__, importlib.import_module = guarded_import, guarded_import_module
 
 
-def serve(folder, fd_in, fd_out, first=None):
-    """The worker's loop: one request in, one record out, until the parent closes the pipe.
-    `first` (a module name) is imported before the first request, while the grader starts."""
+def serve(folder, fd_in, fd_out):
+    """The worker's loop: first the day files ({name: bytes as uint8}, written into `folder`)
+    and the module to import before the first request, while the grader starts; then one
+    request in, one record out, until the parent closes the pipe."""
     if "import-guard" not in os.environ.get("GRADERS_TEST_DISABLE", "").split(","):
         guard_imports(folder)  # (turned off only by the kit's own tests: see sandbox.py)
     runner = Runner(folder)
-    if first:
-        try:  # a failure here comes back, captured, with the first request that needs it
-            with contextlib.redirect_stdout(io.StringIO()):
-                runner.module(first)
-        except BaseException:
-            pass
     src = os.fdopen(int(fd_in), "rb", buffering=0)
     dst = os.fdopen(int(fd_out), "wb", buffering=0)
 
@@ -263,6 +258,22 @@ def serve(folder, fd_in, fd_out, first=None):
                 raise EOFError
             data += chunk
         return data
+
+    try:
+        op, _, (files, first) = unpack(read)  # a spare waits here, NumPy loaded
+    except EOFError:
+        return
+    for name, data in files.items():
+        path = os.path.join(folder, os.path.basename(name))
+        with open(path, "xb") as f:
+            f.write(data.tobytes())
+        os.chmod(path, 0o444)
+    if first:
+        try:  # a failure here comes back, captured, with the first request that needs it
+            with contextlib.redirect_stdout(io.StringIO()):
+                runner.module(first)
+        except BaseException:
+            pass
 
     while True:
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from graders import cli, crossday, engine, escaping, names, render, report, submission
+from graders import cli, crossday, engine, escaping, names, render, report, submission, worker
 
 CLEAR = "\033[2J\033[H"  # clear the terminal, cursor to the top left
 QUIET_MS = 50  # grade once the files have been quiet this long (an editor's save is a burst:
@@ -50,14 +50,18 @@ def run(args, parser):
                                 step=QUIET_MS, stop_event=stop, rust_timeout=WAKE_MS,
                                 yield_on_timeout=True)
     first = True
+    worker.keep_spares()  # a worker waits, started, for the next save
     try:
         for changes in watching:  # an empty set every WAKE_MS: grade the first time only
             if changes or first:
                 first = False
                 print(f"\nGrading Day {day}...", flush=True)
                 show(grade(day, folder, args.out, seed, sandbox, stop), day, folder)
+                worker.refill()
     except KeyboardInterrupt:
         pass
+    finally:
+        worker.keep_spares(False)
     print(f"\nStopped watching Day {day}.", flush=True)
     return 0
 

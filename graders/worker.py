@@ -4,8 +4,10 @@ The grader (the pytest process) never imports learner code. Each worker gets a f
 folder holding the submission's day files and the learner side of the kit, a scrubbed
 environment, the confinement of its sandbox mode (`sandbox.py`), a wall-clock deadline per
 call and a cap on the folder's size. A timeout or a crash kills the worker's whole process
-tree; the next request starts a fresh worker. When grading ends, every process the worker
-started is gone and waited for, and its folder removed. (A little long because the folder's
+tree; the next request starts a fresh worker. A worker is started (`spawn`) before it knows the
+submission: its first message brings the day files, so `make watch` keeps one started between
+saves (a spare, `keep_spares`). When grading ends, every process the worker started is gone and
+waited for, and its folder removed. (A little long because the folder's
 life, from the argument files to removing it however deep, belongs with the worker's.)
 """
 import os
@@ -37,9 +39,31 @@ BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from graders.serve import
         "serve(os.getcwd(), *sys.argv[2:])")
 
 
+def keep_spares(on=True):
+    """From now on (`make watch`), `refill` starts a worker ahead of need for each kind of
+    worker taken since; off: the spares are stopped."""
+    Worker.keep = on
+    if not on:
+        for spare in Worker.spares.values():
+            spare.stop()
+        Worker.spares.clear()
+
+
+def refill():
+    """Start a spare for each kind of worker taken since the last refill (while the learner
+    types, not while a grading runs)."""
+    for mode, data in Worker.taken if Worker.keep else ():
+        if (mode, data) not in Worker.spares:
+            spare = Worker(None, mode, data)
+            spare.spawn()
+            Worker.spares[mode, data] = spare
+    Worker.taken = set()
+
+
 class Worker:
     """Requests go to a worker process, records come back."""
-    live = set()  # pids of the workers of this process that are serving
+    live = set()  # pids of the workers of this process that are serving (or spares)
+    keep, spares, taken = False, {}, set()  # see keep_spares
 
     def __init__(self, files, mode="process", data=False, first=None):
         self.files = files  # {"day3.py": bytes}: the learner's day files
@@ -132,13 +156,32 @@ class Worker:
 
     # -- life and death ---------------------------------------------------------
     def start(self):
+        """A worker serving the day files: a spare of the same kind, else a new one; its first
+        message hands over the files and the module to import at once."""
+        spare = Worker.spares.pop((self.mode, self.data), None)
+        if Worker.keep:
+            Worker.taken.add((self.mode, self.data))
+        if spare is not None and spare.proc.poll() is None:
+            self.home, self.proc, self.err = spare.home, spare.proc, spare.err
+            self.to_worker, self.from_worker = spare.to_worker, spare.from_worker
+        else:
+            if spare is not None:
+                spare.stop()
+            self.spawn()
+        self.generation += 1
+        files = {name: np.frombuffer(data, np.uint8) for name, data in self.files.items()}
+        try:
+            os.write(self.to_worker, wire.pack(["begin", None, [files, self.first]]))
+        except BrokenPipeError:
+            pass  # died already: the first request says how
+
+    def spawn(self):
+        """Start a worker process in its sandbox, waiting for its day files."""
         self.home = Path(tempfile.mkdtemp(prefix="kit-worker-"))
         work, kit = self.home / "work", self.home / "kit" / "graders"
         work.mkdir()
         kit.mkdir(parents=True)
         (self.home / "shared").mkdir()  # array arguments, handed over as files
-        for name, data in self.files.items():
-            (work / name).write_bytes(data)
         for name in LEARNER_SIDE:
             shutil.copy(HERE / name, kit / name)
         if self.data and not sandbox.disabled("sklearn-standin"):  # the stand-in, the digits
@@ -149,8 +192,7 @@ class Worker:
                 shutil.copy(sklearn_datasets() / folder / name, kit / name)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        cmd = [sys.executable, "-I", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w),
-               *([self.first] if self.first else [])]
+        cmd = [sys.executable, "-I", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w)]
         extra = ()
         if self.mode == "bwrap":
             seccomp = sandbox.seccomp_pipe()
@@ -167,7 +209,6 @@ class Worker:
                 os.close(fd)
         self.to_worker, self.from_worker = req_w, rep_r
         Worker.live.add(self.proc.pid)
-        self.generation += 1
 
     def cpu_seconds(self):
         """The CPU time the worker's processes have used so far (None: not measurable)."""

@@ -135,6 +135,27 @@ def test_a_stopped_worker_leaves_no_process_and_no_zombie(mode):
     assert processes.children() == [], "a child of the grader was left unreaped"
 
 
+def test_a_spare_started_before_the_save_serves_the_files_handed_to_it_and_none_outlives(mode):
+    worker.keep_spares()  # as `make watch` does
+    try:
+        first = Worker({"day3.py": PROBE + b"def which():\n    return 1\n"}, mode)
+        assert call(first, "which") == 1
+        first.close()
+        worker.refill()  # one spare of the kind just taken, started while nothing grades
+        spare = worker.Worker.spares[mode, False]
+        second = Worker({"day3.py": PROBE + b"def which():\n    return 2\n"}, mode)
+        assert call(second, "which") == 2  # the new files, served by the spare
+        assert second.proc is spare.proc and second.generation == 1
+        second.close()
+        worker.refill()
+        assert (mode, False) in worker.Worker.spares
+    finally:
+        worker.keep_spares(False)
+    assert worker.Worker.spares == {} and processes.children() == []
+    worker.refill()  # off: no spare started
+    assert worker.Worker.spares == {}
+
+
 def test_checking_for_bubblewrap_leaves_no_child_behind():
     done = subprocess.run([sys.executable, "-c", "from graders import processes, sandbox; "
                            "processes.become_subreaper(); sandbox.bwrap_works(); "
