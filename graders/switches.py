@@ -15,6 +15,7 @@ DEFENCES = {
     "ipcns": "the IPC namespace (process mode)",
     "pidns": "the PID namespace (process mode)",
     "bwrap-caps": "bubblewrap's --cap-drop ALL",
+    "bwrap-site": "hiding the base Python's own site-packages (bubblewrap binds its stdlib whole)",
     "disk-cap": "the cap on the worker folder's size (sized tmpfs, or the watch)",
     "reaper": "killing the worker's whole process tree and every orphan",
     "cleanup": "removing the worker folder without recursion",

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -154,6 +155,25 @@ def test_a_spare_started_before_the_save_serves_the_files_handed_to_it_and_none_
     assert worker.Worker.spares == {} and processes.children() == []
     worker.refill()  # off: no spare started
     assert worker.Worker.spares == {}
+
+
+def test_bwrap_hides_the_base_pythons_own_site_packages_it_binds_the_stdlib_with(monkeypatch):
+    if not sandbox.bwrap_works():
+        pytest.skip("bubblewrap is not installed or cannot start a sandbox here")
+    import sysconfig
+    site = Path(sysconfig.get_paths()["stdlib"]).resolve() / "site-packages"
+    if not site.is_dir() or not any(site.iterdir()):
+        pytest.skip(f"this Python has no packages in {site}")
+    probe = PROBE + f"def listing():\n    return sorted(os.listdir({str(site)!r}))\n".encode()
+    seen = {}
+    for off in ("", "bwrap-site"):  # hidden; then shown, with the hiding turned off
+        monkeypatch.setenv(switches.TEST_SWITCH, off)
+        w = Worker({"day3.py": probe}, "bwrap")
+        try:
+            seen[off] = call(w, "listing")
+        finally:
+            w.close()
+    assert seen[""] == [] and seen["bwrap-site"] == sorted(os.listdir(site))
 
 
 def test_checking_for_bubblewrap_leaves_no_child_behind():
