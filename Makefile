@@ -30,14 +30,14 @@ grade: .venv/ready  ## grade one day (DAY=N) or every day, then show progress
 progress: .venv/ready  ## all seven days from the latest reports
 	@$(PY) -m graders progress --submission $(SUBMISSION) --out $(REPORTS)
 
-# Each test file runs on one worker (--dist loadfile): the hostile corpus shares fixed ports and
-# folders, and some files share a module fixture. (pytest 9.2 broke --dist loadgroup:
-# pytest-xdist issue 1386.)
+# On every core: each test goes to a free worker, except four files run whole by one (the
+# hostile corpus shares fixed ports and folders, the others costly module fixtures): see
+# tests/conftest.py. One BLAS thread per process: two tests already share two cores.
 test: .venv/ready  ## the kit's own test suite, on every core
-	$(PY) -m pytest -n auto --dist loadfile
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n auto
 
 test-fast: .venv/ready  ## the inner loop: a sample of every corpus, under a minute
-	$(PY) -m pytest -n auto --dist loadfile --fast
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n auto --fast
 
 grade-class: .venv/ready  ## grade every learner of SUBMISSIONS=dir (DAYS=1-7 JOBS=n)
 	@$(PY) -m graders grade-class --submissions $(SUBMISSIONS) --out $(REPORTS) \

@@ -87,14 +87,16 @@ def grade(day, folder, out, seed=None, sandbox="process", batch=False, keep_raw=
     sub = submission.read(folder, day)
     grading = Grading(sub, seed, sandbox, Path(out), batch)  # the worker starts loading now
     raw = JSONReport()
-    # Only the plugins grading needs (no others that happen to be installed), no assertion
+    # Only the plugins grading needs (no others that happen to be installed; not pytest's
+    # watch on exceptions no one raised, whose two garbage collections cost 20 ms), no assertion
     # rewriting (checks raise Failure): a third of a second less per grade. Tracebacks of one
     # line (the report reads only the failure itself): pytest's source-quoting tracebacks cost
     # ~0.05 s per failed check (a stub of Day 7: 2.5 s against 1.1 s); --raw keeps them.
     args = [*map(str, test_files(day, public_only)), "-c", str(HERE / "pytest.ini"),
             "--rootdir", str(HERE),
             "--disable-plugin-autoload", "-p", "pytest_timeout", "-p", "pytest_jsonreport.plugin",
-            "-p", "graders.plugin", "-p", "no:cacheprovider", "--assert=plain",
+            "-p", "graders.plugin", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
+            "-p", "no:threadexception", "--assert=plain",
             "--import-mode=importlib", "-o", f"timeout={switches.check_seconds()}",
             "--json-report-file=none", "-q", f"--tb={'short' if keep_raw else 'line'}"]
     before = manifest()

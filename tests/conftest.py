@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # two tests at once on two cores: NumPy's
+# own threads would only wait for each other (`make test` sets it too, before NumPy loads)
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
 EXERCISES = ROOT / "exercises"
@@ -97,3 +99,26 @@ def pytest_collection_modifyitems(config, items):
     keep = [item for item in items if in_sample(item)]
     config.hook.pytest_deselected(items=[item for item in items if item not in keep])
     items[:] = keep
+
+
+# `make test` runs on every core (pytest-xdist, -n auto): each test goes to whichever worker is
+# free, except the files below, each run whole by one worker: their module fixtures are costly
+# (a class graded, the kit built, notebook kernels), or their tests share the host's fixed
+# targets (the attacks' port and folders). (xdist's own way, --dist loadgroup, no longer groups
+# anything under pytest 9.2: pytest-xdist issue 1386.)
+TOGETHER = ("test_hostile.py", "test_package.py", "test_classroom.py", "test_notebooks.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """-n with the default --dist load: xdist's scheduling by scope, a scope being one test, or
+    a whole file of TOGETHER (the largest scopes go first)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByTestOrFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return path if Path(path).name in TOGETHER else nodeid
+
+    return ByTestOrFile(config, log)
