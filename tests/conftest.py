@@ -93,28 +93,38 @@ def in_sample(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """With --fast, keep only the sample."""
-    if not config.getoption("--fast"):
-        return
-    keep = [item for item in items if in_sample(item)]
-    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-    items[:] = keep
+    """With --fast, keep only the sample; the longest work first (see TOGETHER)."""
+    if config.getoption("--fast"):
+        keep = [item for item in items if in_sample(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+    items.sort(key=longest_first)  # stable: each file keeps its own order
+
+
+def longest_first(item):
+    """The files of TOGETHER in their order, then every Day 7 case (a training each), then the
+    rest: two workers end together when the long pieces start first."""
+    name = item.path.name
+    if name in TOGETHER:
+        return TOGETHER.index(name)
+    return len(TOGETHER) + ("day7" not in item.nodeid)
 
 
 # `make test` runs on every core (pytest-xdist, -n auto): each test goes to whichever worker is
 # free, except the files below, each run whole by one worker: their module fixtures are costly
-# (a class graded, the kit built, notebook kernels), or their tests share the host's fixed
-# targets (the attacks' port and folders). (xdist's own way, --dist loadgroup, no longer groups
-# anything under pytest 9.2: pytest-xdist issue 1386.)
-TOGETHER = ("test_hostile.py", "test_package.py", "test_classroom.py", "test_notebooks.py")
+# (the kit built, a class graded, notebook kernels), or their tests share the host's fixed
+# targets (the attacks' port and folders). Longest first. (xdist's own way, --dist loadgroup,
+# no longer groups anything under pytest 9.2: pytest-xdist issue 1386.)
+TOGETHER = ("test_package.py", "test_hostile.py", "test_classroom.py", "test_notebooks.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
     """-n with the default --dist load: xdist's scheduling by scope, a scope being one test, or
-    a whole file of TOGETHER (the largest scopes go first)."""
+    a whole file of TOGETHER, in the order of collection."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
+    config.option.loadscopereorder = False  # the order of collection: longest_first
 
     class ByTestOrFile(LoadScopeScheduling):
         def _split_scope(self, nodeid):

@@ -97,16 +97,16 @@ def graded(tmp_path_factory):
     """The class graded three times: first, again (all up to date), again with --force."""
     root = tmp_path_factory.mktemp("class")
     subs, out = build_class(root / "submissions"), root / "reports"
-    runs = {"first": grade_class(subs, out, "--days", "1-3", "--budget", 15)}
+    runs = {"first": grade_class(subs, out, "--days", "1-3", "--budget", 10)}
     with open(out / "gradebook.csv", newline="") as f:
         book = list(csv.DictReader(f))
     summary = json.loads((out / "summary.json").read_text())
     reports = {(p.parent.name, int(p.name[3])): json.loads(p.read_text())
                for p in out.glob("*/day?.json")}
     times = [mtimes(out)]
-    runs["again"] = grade_class(subs, out, "--days", "1-3", "--budget", 15)
+    runs["again"] = grade_class(subs, out, "--days", "1-3", "--budget", 10)
     times.append(mtimes(out))
-    runs["force"] = grade_class(subs, out, "--days", "1", "--budget", 8, "--force")
+    runs["force"] = grade_class(subs, out, "--days", "1", "--budget", 6, "--force")
     times.append(mtimes(out))
     return {"out": out, "runs": runs, "book": book, "summary": summary, "reports": reports,
             "mtimes": times}
