@@ -34,9 +34,10 @@ DISK_FULL = (f"Your code filled its folder past {limits.DISK_MB} MB (or {limits.
              f"files and folders, or folders {limits.DISK_DEPTH} deep) and was stopped; the "
              "checks after it were not run. Write less, or delete the files you no longer need.")
 # Started with -I (no environment, no site folders of the user, not even the script's folder on
-# sys.path): the kit's copy comes first, then the learner's folder.
-BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from graders.serve import serve; "
-        "serve(os.getcwd(), *sys.argv[2:])")
+# sys.path) and -S (no `site`: no .pth file of site-packages runs, and 15 ms less per start):
+# the kit's copy comes first, then the learner's folder; site-packages (NumPy) last.
+BOOT = ("import os, sys; sys.path[:0] = [sys.argv[1]]; sys.path += sys.argv[4:]; "
+        "from graders.serve import serve; serve(os.getcwd(), sys.argv[2], sys.argv[3])")
 
 
 def keep_spares(on=True):
@@ -192,7 +193,8 @@ class Worker:
                 shutil.copy(sklearn_datasets() / folder / name, kit / name)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        cmd = [sys.executable, "-I", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w)]
+        cmd = [sys.executable, "-I", "-S", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w),
+               *map(str, self.python[0][1:])]
         extra = ()
         if self.mode == "bwrap":
             seccomp = sandbox.seccomp_pipe()
