@@ -118,6 +118,12 @@ def longest_first(item):
 TOGETHER = ("test_package.py", "test_hostile.py", "test_classroom.py", "test_notebooks.py")
 
 
+def pytest_xdist_auto_num_workers(config):
+    """-n auto: one worker more than cores (a test often waits: on a learner asleep until its
+    budget ends, on pip, on a kernel; the third worker keeps both cores busy meanwhile)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_xdist_make_scheduler(config, log):
     """-n with the default --dist load: xdist's scheduling by scope, a scope being one test, or
     a whole file of TOGETHER, in the order of collection."""
