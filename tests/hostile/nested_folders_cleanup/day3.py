@@ -1,5 +1,7 @@
 """Attack: leave 1200 nested folders in the worker's folder, so that a recursive cleanup fails.
-Defence: cleanup"""
+Defence: cleanup, disk-cap"""
+# (disk-cap: the watch on the folder stops the worker when it sees 64 levels; on a busy machine
+# it may see them before the 1200 are made, and a shallower tree is removed even recursively)
 import os
 
 import numpy as np
