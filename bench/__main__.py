@@ -51,7 +51,7 @@ def measure(p):
         results["isolation"] = isolation.measure(tmp / "isolation", p["warm_rounds"],
                                                  p["cold_rounds"])
         results["class"] = throughput.measure(tmp, p["class_size"], p["class_rounds"])
-        results["watch"] = watch.measure(tmp / "watch", p["watch_saves"])
+        results["watch"] = watched(tmp / "watch", p["watch_saves"])
     results["day7_vs_sklearn"] = versus.measure(range(p["seeds"]))
     load.append(os.getloadavg()[0])
     results.update({
@@ -63,13 +63,18 @@ def measure(p):
     return json.loads(json.dumps(results))  # as bench/results.json will read back
 
 
-def only_watch(p):
-    """The watch section alone, stamped with its own date and load."""
+def watched(tmp, saves):
+    """The watch section, stamped with its own date and load (it may be measured alone)."""
     load = [os.getloadavg()[0]]
-    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
-        found = watch.measure(Path(tmp), p["watch_saves"])
+    found = watch.measure(tmp, saves)
     load.append(os.getloadavg()[0])
     return {**found, "date": datetime.date.today().isoformat(), "load": load}
+
+
+def only_watch(p):
+    """The watch section alone."""
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
+        return watched(Path(tmp), p["watch_saves"])
 
 
 def main(argv=None):
