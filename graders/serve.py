@@ -260,7 +260,7 @@ def serve(folder, fd_in, fd_out):
         return data
 
     try:
-        op, _, (files, first) = unpack(read)  # a spare waits here, NumPy loaded
+        _, _, (files, first) = unpack(read)  # ["begin", None, ...]: a spare waits here
     except EOFError:
         return
     for name, data in files.items():
