@@ -25,14 +25,14 @@ def digits():
     from sklearn.model_selection import train_test_split
     d = load_digits()
     return train_test_split(d.data, d.target, test_size=0.2, random_state=42, stratify=d.target)
-def chain(depth):
-    """Processes named kitsandboxtest in sessions of their own, each the parent of the next."""
+def chain(depth, name):
+    """Processes called `name` in sessions of their own, each the parent of the next."""
     import ctypes, time
     r, w = os.pipe()
     if os.fork() == 0:
         for _ in range(depth):
             os.setsid()
-            ctypes.CDLL(None).prctl(15, b"kitsandboxtest", 0, 0, 0)
+            ctypes.CDLL(None).prctl(15, name.encode(), 0, 0, 0)
             os.write(w, b".")
             if os.fork():
                 break
@@ -123,13 +123,14 @@ def named(name):
 
 
 def test_a_stopped_worker_leaves_no_process_and_no_zombie(mode):
+    name = f"kitsbx-{mode}"  # one per mode: the two may run at once, on two test workers
     w = Worker({"day3.py": PROBE}, mode)
     try:
-        assert call(w, "chain", 60) == 60
-        assert len(named("kitsandboxtest")) >= 60
+        assert call(w, "chain", 60, name) == 60
+        assert len(named(name)) >= 60
     finally:
         w.close()
-    left = named("kitsandboxtest")
+    left = named(name)
     for pid in left:  # do not leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of the chain's processes outlived the worker"
