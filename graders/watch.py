@@ -27,7 +27,7 @@ def add_arguments(parser, name):
 
 
 def run(args, parser):
-    """Grade now and after every save until Ctrl-C; 0 when stopped by Ctrl-C."""
+    """Grade now and after every save until Ctrl-C (or SIGTERM, SIGHUP); 0 when stopped so."""
     day = cli.day(parser, args.day or "", "watch")
     folder = Path(args.submission)
     if not folder.is_dir():
@@ -45,7 +45,8 @@ def run(args, parser):
         stop.set()  # pytest swallows Ctrl-C during grading; this flag remembers it
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, interrupted)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, a closed
+        signal.signal(sig, interrupted)  # terminal: each stops the spare worker, removes its folder
     watching = watchfiles.watch(folder, watch_filter=watched,
                                 step=QUIET_MS, stop_event=stop, rust_timeout=WAKE_MS,
                                 yield_on_timeout=True)
@@ -62,7 +63,10 @@ def run(args, parser):
         pass
     finally:
         worker.keep_spares(False)
-    print(f"\nStopped watching Day {day}.", flush=True)
+    try:
+        print(f"\nStopped watching Day {day}.", flush=True)
+    except OSError:  # the terminal is gone
+        pass
     return 0
 
 

@@ -55,9 +55,8 @@ def refill():
     types, not while a grading runs)."""
     for mode, data in Worker.taken if Worker.keep else ():
         if (mode, data) not in Worker.spares:
-            spare = Worker(None, mode, data)
-            spare.spawn()
-            Worker.spares[mode, data] = spare
+            spare = Worker.spares[mode, data] = Worker(None, mode, data)  # known before it
+            spare.spawn()  # starts: an interrupted start is still stopped by keep_spares(False)
     Worker.taken = set()
 
 
@@ -162,7 +161,7 @@ class Worker:
         spare = Worker.spares.pop((self.mode, self.data), None)
         if Worker.keep:
             Worker.taken.add((self.mode, self.data))
-        if spare is not None and spare.proc.poll() is None:
+        if spare is not None and spare.proc is not None and spare.proc.poll() is None:
             self.home, self.proc, self.err = spare.home, spare.proc, spare.err
             self.to_worker, self.from_worker = spare.to_worker, spare.from_worker
         else:
@@ -177,8 +176,20 @@ class Worker:
             pass  # died already: the first request says how
 
     def spawn(self):
-        """Start a worker process in its sandbox, waiting for its day files."""
+        """Start a worker process in its sandbox, waiting for its day files. Interrupted (a
+        Ctrl-C, a closed terminal), it leaves no folder and no process behind."""
         self.home = Path(tempfile.mkdtemp(prefix="kit-worker-"))
+        try:
+            self.launch()
+        except BaseException:
+            if self.proc is not None:
+                self.stop()
+            else:
+                remove_tree(self.home)
+            raise
+
+    def launch(self):
+        """Fill the worker's folder and start its process."""
         work, kit = self.home / "work", self.home / "kit" / "graders"
         work.mkdir()
         kit.mkdir(parents=True)
@@ -193,24 +204,30 @@ class Worker:
                 shutil.copy(sklearn_datasets() / folder / name, kit / name)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        cmd = [sys.executable, "-I", "-S", "-c", BOOT, str(kit.parent), str(req_r), str(rep_w),
-               *map(str, self.python[0][1:])]
-        extra = ()
-        if self.mode == "bwrap":
-            seccomp = sandbox.seccomp_pipe()
-            extra = () if seccomp is None else (seccomp,)
-            cmd = sandbox.bwrap_command(work, self.home, self.python, seccomp) + cmd
-        self.err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
+        given, err = [req_r, rep_w], None  # the worker's ends, closed here once it has them
         try:
-            self.proc = subprocess.Popen(
+            cmd = [sys.executable, "-I", "-S", "-c", BOOT, str(kit.parent), str(req_r),
+                   str(rep_w), *map(str, self.python[0][1:])]
+            if self.mode == "bwrap":
+                seccomp = sandbox.seccomp_pipe()
+                given += [] if seccomp is None else [seccomp]
+                cmd = sandbox.bwrap_command(work, self.home, self.python, seccomp) + cmd
+            err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
+            proc = subprocess.Popen(
                 cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self.err, pass_fds=(req_r, rep_w, *extra),
-                start_new_session=True, preexec_fn=self.confine)
-        finally:
-            for fd in (req_r, rep_w, *extra):
+                stdout=subprocess.DEVNULL, stderr=err, pass_fds=given, start_new_session=True,
+                preexec_fn=self.confine)
+        except BaseException:
+            for fd in (req_w, rep_r):
                 os.close(fd)
-        self.to_worker, self.from_worker = req_w, rep_r
-        Worker.live.add(self.proc.pid)
+            if err is not None:
+                err.close()
+            raise
+        finally:
+            for fd in given:
+                os.close(fd)
+        self.err, self.to_worker, self.from_worker, self.proc = err, req_w, rep_r, proc
+        Worker.live.add(proc.pid)
 
     def cpu_seconds(self):
         """The CPU time the worker's processes have used so far (None: not measurable)."""

@@ -89,6 +89,31 @@ def test_watch_regrades_every_save_survives_a_syntax_error_and_stops_cleanly(tmp
     assert code == 0 and "Traceback" not in text and "KeyboardInterrupt" not in text, text
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_watch_stopped_by_a_signal_removes_its_spare_worker(sig, tmp_path):
+    """Between saves a started worker waits (a spare); killed or hung up, watch still stops it
+    and removes its folder, as on Ctrl-C."""
+    folder, tmp = tmp_path / "sub", tmp_path / "tmp"
+    shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "graders", "watch", "--day", "1",
+                             "--submission", folder, "--out", tmp_path / "out", "--seed", "1"],
+                            cwd=ROOT, env=dict(ENV, TMPDIR=str(tmp)), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = Output(proc)
+    try:
+        out.wait_for("Waiting for your next save")
+        deadline = time.monotonic() + 20
+        while not list(tmp.glob("kit-worker-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp.glob("kit-worker-*")), "no spare worker was started"
+    finally:
+        proc.send_signal(sig)
+        code = proc.wait(timeout=20)
+    out.wait_for("Stopped watching Day 1")
+    assert code == 0 and not list(tmp.glob("kit-worker-*")), (code, list(tmp.iterdir()))
+
+
 def test_hints_go_one_tier_further_per_call_and_stop_at_the_last(tmp_path):
     folder = tmp_path / "sub"
     shutil.copytree(REFERENCE, folder, ignore=shutil.ignore_patterns("__pycache__"))
