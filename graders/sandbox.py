@@ -7,6 +7,7 @@ GRADERS_TEST_DISABLE=landlock,seccomp,... turns named defences off (see `DEFENCE
 each attack of tests/hostile is shown to win without the defence it targets.
 """
 import ctypes
+import importlib.util
 import os
 import platform
 import resource
@@ -184,7 +185,10 @@ def python_paths():
     they need (so a forbidden import fails however it is spelled)."""
     base, venv = Path(sys.base_prefix).resolve(), Path(sys.prefix)
     stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
-    sites = sorted({Path(p).resolve() for p in sys.path if p.endswith("site-packages")})
+    numpy = Path(importlib.util.find_spec("numpy").origin).resolve().parents[1]
+    sites = sorted({Path(p).resolve() for p in sys.path
+                    if p.endswith(("site-packages", "dist-packages"))} | {numpy})  # Debian's
+    # and Colab's Pythons keep packages in dist-packages; the worker starts without `site`
     readable = [Path(sys.executable).parent, venv / "pyvenv.cfg", base / "bin",
                 *base.glob("lib/libpython*"),
                 *(p for p in stdlib.iterdir() if p.name != "site-packages")]

@@ -56,7 +56,10 @@ def refill():
     for mode, data in Worker.taken if Worker.keep else ():
         if (mode, data) not in Worker.spares:
             spare = Worker.spares[mode, data] = Worker(None, mode, data)  # known before it
-            spare.spawn()  # starts: an interrupted start is still stopped by keep_spares(False)
+            try:  # starts: an interrupted start is still stopped by keep_spares(False)
+                spare.spawn()
+            except OSError:  # no spare then (a full disk, say): the next grading starts its
+                del Worker.spares[mode, data]  # own worker and says what went wrong
     Worker.taken = set()
 
 

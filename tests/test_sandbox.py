@@ -177,6 +177,32 @@ def test_bwrap_hides_the_base_pythons_own_site_packages_it_binds_the_stdlib_with
     assert seen[""] == [] and seen["bwrap-site"] == sorted(os.listdir(site))
 
 
+def test_a_spare_that_cannot_start_is_left_out_not_a_crash_of_watch(monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    worker.keep_spares()
+    try:
+        first = Worker({"day3.py": PROBE}, "process")
+        first.start()
+        first.close()
+        monkeypatch.setattr(worker.tempfile, "mkdtemp", full)
+        worker.refill()  # would raise into watch's loop and end it with a traceback
+        assert worker.Worker.spares == {}
+    finally:
+        worker.keep_spares(False)
+
+
+def test_a_worker_finds_numpy_when_the_python_keeps_it_in_dist_packages(mode, monkeypatch):
+    """Debian's and Colab's Pythons: no sys.path entry ends in site-packages; the worker, which
+    starts without `site`, is still given the folder that holds NumPy."""
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if not p.endswith("site-packages")])
+    w = Worker({"day3.py": PROBE}, mode)
+    try:
+        assert call(w, "modules") == []
+    finally:
+        w.close()
+
+
 def test_checking_for_bubblewrap_leaves_no_child_behind():
     done = subprocess.run([sys.executable, "-c", "from graders import processes, sandbox; "
                            "processes.become_subreaper(); sandbox.bwrap_works(); "
