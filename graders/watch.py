@@ -41,9 +41,12 @@ def run(args, parser):
         hit = names.day_of(Path(path).name)
         return hit is not None and hit[0] <= day and Path(path).parent.resolve() == where
 
+    starting = threading.Event()  # a spare worker is being started: stop after, not midway
+
     def interrupted(signum, frame):
         stop.set()  # pytest swallows Ctrl-C during grading; this flag remembers it
-        raise KeyboardInterrupt
+        if not starting.is_set():  # (midway, its folder may exist with no name known yet)
+            raise KeyboardInterrupt
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, a closed
         signal.signal(sig, interrupted)  # terminal: each stops the spare worker, removes its folder
@@ -58,7 +61,11 @@ def run(args, parser):
                 first = False
                 print(f"\nGrading Day {day}...", flush=True)
                 show(grade(day, folder, args.out, seed, sandbox, stop), day, folder)
+                starting.set()
                 worker.refill()
+                starting.clear()
+                if stop.is_set():
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     finally:
