@@ -27,6 +27,7 @@ SYSTEM = ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/ld.so.cac
           "/dev/null", "/dev/urandom", "/proc/self", "/sys/devices/system/cpu")
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522  # capset(2)
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = \
     0x08000000, 0x10000000, 0x20000000, 0x40000000     # unshare(2)
 
@@ -154,6 +155,18 @@ def become_init():
             signal.signal(sig, signal.SIG_DFL)
         os.kill(os.getpid(), sig)
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def drop_capabilities():
+    """In a worker forked by the fork server, once confined: the capabilities an exec would
+    drop. A process that makes a user namespace holds every capability in it, and exec as a
+    user that is not root there (unmapped, as here) clears them: a forked worker never execs.
+    capset(2): version 3, this process, every set empty."""
+    if os.getuid() == 0:  # root in its namespace: exec would keep them too
+        return
+    header = (ctypes.c_uint32 * 2)(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable; twice (64 bits)
+    ctypes.CDLL(None, use_errno=True).capset(header, data)
 
 
 def seccomp_pipe():

@@ -20,6 +20,7 @@ DEFENCES = {
     "reaper": "killing the worker's whole process tree and every orphan",
     "cleanup": "removing the worker folder without recursion",
     "last-words-fd": "reading the worker's stderr through the grader's own descriptor",
+    "fork-fds": "closing the fork server's descriptors in a worker it forks (process mode)",
     "import-guard": "the run-time import guard (learner side)",
     "sklearn-standin": "the kit's stand-in for sklearn's data functions in the worker",
     "no-pickle": "refusing pickled arrays on the wire",

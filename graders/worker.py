@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graders import limits, processes, sandbox, standin, wire
+from graders import forkserver, limits, processes, sandbox, standin, wire
 from graders.failures import Crash, Timeout
 
 HERE = Path(__file__).resolve().parent
@@ -216,7 +216,7 @@ class Worker:
                 given += [] if seccomp is None else [seccomp]
                 cmd = sandbox.bwrap_command(work, self.home, self.python, seccomp) + cmd
             err = open(self.home / "stderr.txt", "w+b")  # kept open: see last_words
-            proc = subprocess.Popen(
+            proc = self.fork(work, kit, [req_r, rep_w, err.fileno()]) or subprocess.Popen(
                 cmd, cwd=work, env=sandbox.scrubbed_env(self.home), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=err, pass_fds=given, start_new_session=True,
                 preexec_fn=self.confine)
@@ -231,6 +231,15 @@ class Worker:
                 os.close(fd)
         self.err, self.to_worker, self.from_worker, self.proc = err, req_w, rep_r, proc
         Worker.live.add(proc.pid)
+
+    def fork(self, work, kit, fds):
+        """Process mode: the worker forked by this process's fork server, or None (then it is
+        started as the first one was)."""
+        server = forkserver.server_for(self.python) if self.mode == "process" else None
+        spec = {"work": work, "home": self.home, "kit": kit.parent, "python": self.python,
+                "env": sandbox.scrubbed_env(self.home), "sites": self.python[0][1:],
+                "learner_side": LEARNER_SIDE}
+        return None if server is None else server.fork(spec, fds)
 
     def cpu_seconds(self):
         """The CPU time the worker's processes have used so far (None: not measurable)."""
@@ -273,7 +282,7 @@ class Worker:
             processes.kill_tree(proc.pid)
         code = proc.wait()
         if not sandbox.disabled("reaper"):  # orphans (even after setsid) are ours: kill, wait
-            processes.reap_orphans(spare=Worker.live)
+            processes.reap_orphans(spare=Worker.live | forkserver.pids())
         self.err.close()
         if sandbox.disabled("cleanup"):
             shutil.rmtree(self.home, ignore_errors=True)

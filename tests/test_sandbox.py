@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import ENV, ROOT
-from graders import filters, limits, processes, sandbox, standin, switches, worker
+from graders import filters, forkserver, limits, processes, sandbox, standin, switches, worker
 from graders.failures import Crash
 from graders.worker import Worker
 
@@ -91,7 +91,7 @@ def mode(request):
 
 def call(w, name, *args):
     record = w.request("call", ("day3", name), list(args), {})
-    assert "error" not in record, record
+    assert "error" not in record, record["error"]
     return record["value"]
 
 
@@ -134,7 +134,7 @@ def test_a_stopped_worker_leaves_no_process_and_no_zombie(mode):
     for pid in left:  # do not leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of the chain's processes outlived the worker"
-    assert processes.children() == [], "a child of the grader was left unreaped"
+    assert set(processes.children()) <= forkserver.pids(), "a child of the grader was left"
 
 
 def test_a_spare_started_before_the_save_serves_the_files_handed_to_it_and_none_outlives(mode):
@@ -153,7 +153,7 @@ def test_a_spare_started_before_the_save_serves_the_files_handed_to_it_and_none_
         assert (mode, False) in worker.Worker.spares
     finally:
         worker.keep_spares(False)
-    assert worker.Worker.spares == {} and processes.children() == []
+    assert worker.Worker.spares == {} and set(processes.children()) <= forkserver.pids()
     worker.refill()  # off: no spare started
     assert worker.Worker.spares == {}
 
@@ -290,3 +290,68 @@ def syscalls():
     finally:
         w.close()
     assert ring == -1 and i386_getpid == -1, (ring, i386_getpid)  # EPERM
+
+
+INSIDE = b'''
+def inside():
+    """What a worker is, seen from inside: descriptors, limits, environment, ids, namespaces,
+    filters, Python's paths and flags, the kit's modules (its folder written HOME)."""
+    import resource, signal
+    home = os.path.dirname(os.getcwd())
+    rel = lambda x: str(x).replace(home, "HOME")
+    fds = []  # what each descriptor is (the numbers of the two pipes are the grader's)
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            fds.append(rel(os.readlink(f"/proc/self/fd/{fd}")).split("[")[0])
+        except OSError:
+            pass  # the listing's own
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+    try:
+        open("/etc/hostname").read()
+        outside = "read"
+    except OSError as exc:
+        outside = type(exc).__name__
+    return {"cwd": rel(os.getcwd()), "env": rel(sorted(os.environ.items())),
+            "limits": [resource.getrlimit(getattr(resource, "RLIMIT_" + r))
+                       for r in ("AS", "CPU", "FSIZE", "NOFILE", "NPROC", "CORE")],
+            "fds": sorted(fds), "ids": [os.getpid(), os.getppid(), os.getsid(0), os.getpgid(0), os.getuid()],
+            "uid_map": open("/proc/self/uid_map").read().split(), "outside": outside,
+            "status": [status[k].strip() for k in ("Seccomp", "NoNewPrivs", "CapInh", "CapPrm",
+                                                   "CapEff", "CapBnd", "CapAmb")],
+            "path": [rel(p) for p in sys.path], "argv": [rel(a) for a in sys.argv[:2] + sys.argv[4:]],
+            "kit": [rel(p) for p in sys.modules["graders"].__path__], "umask": os.umask(0o22),
+            "kit_modules": sorted(m for m in sys.modules if m.startswith("graders")),
+            "flags": [sys.flags.isolated, sys.flags.no_site, sys.flags.ignore_environment],
+            "signals": [str(signal.getsignal(s)) for s in
+                        (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD)]}
+'''
+
+
+def seen_inside(forked):
+    """inside() of a process-mode worker, started, or forked by the fork server."""
+    for _ in range(3):  # the server forks from this process's second worker on
+        w = Worker({"day3.py": PROBE + INSIDE}, "process")
+        try:
+            seen = call(w, "inside")
+            if isinstance(w.proc, forkserver.Forked) == forked:
+                return seen
+        finally:
+            w.close()
+    pytest.fail("no worker was forked" if forked else "no worker was started")
+
+
+def test_a_forked_worker_is_confined_and_looks_like_a_started_one(monkeypatch):
+    """The fork server's worker confines itself as a started worker is confined (limits,
+    namespaces, seccomp, Landlock), then has what a started one has and nothing more: the
+    same descriptors (none of the server's: its socket asks for workers), environment,
+    paths and kit modules. With the closing of the server's descriptors turned off, the
+    socket shows."""
+    monkeypatch.setattr(forkserver, "ON", False)
+    started = seen_inside(forked=False)
+    monkeypatch.setattr(forkserver, "ON", True)
+    forked = seen_inside(forked=True)
+    assert forked == started
+    assert started["ids"][:2] == [1, 0] and started["outside"] == "PermissionError"
+    monkeypatch.setenv(switches.TEST_SWITCH, "fork-fds")
+    leaky = seen_inside(forked=True)
+    assert "socket:" in leaky["fds"] and "socket:" not in forked["fds"]
