@@ -343,6 +343,9 @@ class Host:
         self.canaries = files_under(CANARY, HOME_CANARY)
         self.tracked = tracked()
         self.files = repo_files()
+        for p in (ROOT / "reports").glob("*.json"):  # left by a run that was stopped midway
+            if marked(p):
+                p.unlink()
         self.reports = {p: p.read_bytes() for p in (ROOT / "reports").glob("*.json")}  # `make`'s
 
     def changes(self):
@@ -371,15 +374,10 @@ class Host:
         return found
 
     def close(self):
-        """Close the listeners, undo what the attack planted, end the processes it left."""
+        """Close the listeners, end the processes the attack left, then undo what it planted
+        (in this order: a process still running could plant it again)."""
         for sock in self.sockets.values():
             sock.close()
-        for p in [*(repo_files() - self.files), *PLANTED]:
-            if marked(p) and Path(p) not in self.reports:
-                os.remove(p)
-        for p, data in self.reports.items():  # a forged report of the kit's own folder: put back
-            if marked(p):
-                p.write_bytes(data)
         end = time.monotonic() + 2
         while (left := marked_processes()) and time.monotonic() < end:
             for pid, state, parent in left:
@@ -391,6 +389,12 @@ class Host:
                 except OSError:
                     pass
             time.sleep(0.01)
+        for p in [*(repo_files() - self.files), *PLANTED]:
+            if marked(p) and Path(p) not in self.reports:
+                os.remove(p)
+        for p, data in self.reports.items():  # a forged report of the kit's own folder: put back
+            if marked(p):
+                p.write_bytes(data)
         for folder in (CANARY, HOME_CANARY):
             shutil.rmtree(folder, ignore_errors=True)
         remove_shared_memory()
