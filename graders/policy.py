@@ -33,6 +33,14 @@ def installed(entry):
     return entry.endswith(".dist-info") or entry.split(".")[0] in RUNTIME
 
 
+def runtime_metadata(entry):
+    """True for the .dist-info folder of a RUNTIME package (named by its distribution:
+    pillow for PIL, python_dateutil for dateutil)."""
+    name = entry.split("-")[0].lower().replace(".", "_")
+    return entry.endswith(".dist-info") and name in {
+        n.lower() for n in RUNTIME} | {"python_dateutil"}
+
+
 def violations(tree):
     """[(line, module)] for every forbidden import in a parsed file, static or dynamic."""
     found = []
