@@ -6,10 +6,10 @@ environment, the confinement of its sandbox mode (`sandbox.py`), a wall-clock de
 call and a cap on the folder's size. A timeout or a crash kills the worker's whole process
 tree; the next request starts a fresh worker. A worker is started (`spawn`) before it knows the
 submission: its first message brings the day files, so `make watch` keeps one started between
-saves (a spare, `keep_spares`). In process mode, from a grading process's second worker on, the
-worker is forked by a fork server (forkserver.py) instead of started. When grading ends, every process the worker started is gone and
-waited for, and its folder removed. (A little long because the folder's
-life, from the argument files to removing it however deep, belongs with the worker's.)
+saves (a spare, `keep_spares`). In process mode, from a grading process's second worker on,
+it is forked by a fork server (forkserver.py) instead. When grading ends, every process the
+worker started is gone and waited for, and its folder removed. (A little long because the
+folder's life, from the argument files to removing it however deep, belongs with the worker's.)
 """
 import os
 import select
