@@ -355,3 +355,19 @@ def test_a_forked_worker_is_confined_and_looks_like_a_started_one(monkeypatch):
     monkeypatch.setenv(switches.TEST_SWITCH, "fork-fds")
     leaky = seen_inside(forked=True)
     assert "socket:" in leaky["fds"] and "socket:" not in forked["fds"]
+
+
+def test_when_the_fork_server_dies_workers_are_started_again_and_it_is_not_asked_again(
+        monkeypatch):
+    monkeypatch.setattr(forkserver, "SERVERS", {})  # a server of this test's own
+    seen_inside(forked=True)
+    server, = forkserver.SERVERS.values()
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait()
+    for _ in range(2):
+        w = Worker({"day3.py": PROBE}, "process")
+        try:
+            assert call(w, "modules") == [] and not isinstance(w.proc, forkserver.Forked)
+        finally:
+            w.close()
+    assert list(forkserver.SERVERS.values()) == [None] and forkserver.pids() == set()
