@@ -95,9 +95,11 @@ def why(key, r):
     if key.startswith("isolation_"):
         w, e = iso["warm"]["median_s"], iso["end_to_end"]
         mode = key.split("_", 1)[1]
-        return (f"Isolation ({mode}): every grade starts a worker, a fresh Python that imports "
-                "NumPy and the day's files" + (" inside new namespaces and mounts"
-                                               if mode == "bwrap" else "")
+        return (f"Isolation ({mode}): every grade gets a worker of its own, " + (
+                    "a fresh Python that imports NumPy and the day's files inside new "
+                    "namespaces and mounts" if mode == "bwrap" else
+                    "forked (from the second on) by a fork server that has NumPy loaded, "
+                    "confined, and stopped with its whole process tree after the grade")
                 + f": {(w[mode] - w['none']) / 6:.2f} s a day more than calling the "
                 "reference in the grader's own process. End to end, where both sides also "
                 f"start Python and pytest, the ratio is {ratio(e['ratio'][mode])} "
