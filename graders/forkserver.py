@@ -16,10 +16,12 @@ nothing from it); when the server cannot start or dies, workers are started as b
 import atexit
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from graders import switches
@@ -144,7 +146,6 @@ def main(fd):
     """The server: load what every worker loads, then fork a worker per request until the
     grader closes the socket (or dies)."""
     import ctypes
-    import signal
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG, prctl(2)
     import numpy  # noqa: F401  (the point of the server)
     from graders import sandbox, serve  # noqa: F401
@@ -189,7 +190,7 @@ def fork_twice(sock, spec, fds):
 def become_worker(sock, spec, fds):
     """In the forked worker: what a started worker gets from Popen and its preexec (descriptors,
     session, folder, environment, limits, confinement), then serve as it does."""
-    code = 1
+    code, interrupted = 1, False
     try:
         req, rep, err = fds
         null = os.open(os.devnull, os.O_RDWR)
@@ -216,20 +217,31 @@ def become_worker(sock, spec, fds):
         sys.argv = ["-c", spec["kit"], str(req), str(rep), *spec["sites"]]
         serve.serve(os.getcwd(), req, rep)
         code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
-        traceback.print_exc()
-    finally:
-        import atexit
+    except BaseException as exc:
+        code, interrupted = ended(exc), isinstance(exc, KeyboardInterrupt)
+    finally:  # then as Python ends
         atexit._run_exitfuncs()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except Exception:
                 pass
+        if interrupted:  # by its own SIGINT, which PID 1 of a namespace ignores: then 130
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
         os._exit(code)
+
+
+def ended(exc):
+    """The exit code Python gives an exception that ends it (having said what a traceback or a
+    message says): SystemExit's code, 130 for KeyboardInterrupt, else 1."""
+    if isinstance(exc, SystemExit):
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    traceback.print_exception(exc)
+    return 130 if isinstance(exc, KeyboardInterrupt) else 1
 
 
 def as_started(kit, learner_side):

@@ -324,20 +324,42 @@ def inside():
             "flags": [sys.flags.isolated, sys.flags.no_site, sys.flags.ignore_environment],
             "signals": [str(signal.getsignal(s)) for s in
                         (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD)]}
+def interrupt():
+    raise KeyboardInterrupt("stop")
+def odd():
+    class Odd(BaseException):
+        pass
+    raise Odd("odd")
 '''
 
 
-def seen_inside(forked):
-    """inside() of a process-mode worker, started, or forked by the fork server."""
+def seen_inside(forked, name="inside"):
+    """What `name` returns in a process-mode worker, started, or forked by the fork server
+    (the Crash's words when it ends the worker)."""
     for _ in range(3):  # the server forks from this process's second worker on
         w = Worker({"day3.py": PROBE + INSIDE}, "process")
         try:
-            seen = call(w, "inside")
-            if isinstance(w.proc, forkserver.Forked) == forked:
+            w.start()
+            was_forked = isinstance(w.proc, forkserver.Forked)
+            try:
+                seen = call(w, name)
+            except Crash as exc:
+                seen = str(exc)
+            if was_forked == forked:
                 return seen
         finally:
             w.close()
     pytest.fail("no worker was forked" if forked else "no worker was started")
+
+
+@pytest.mark.parametrize("name", ["interrupt", "odd"])
+def test_a_forked_worker_ends_as_a_started_one_on_what_nothing_catches(name, monkeypatch):
+    """KeyboardInterrupt: Python's exit by its own SIGINT (ignored by PID 1: 130); another
+    BaseException: 1; each with its last words."""
+    monkeypatch.setattr(forkserver, "ON", False)
+    started = seen_inside(False, name)
+    monkeypatch.setattr(forkserver, "ON", True)
+    assert seen_inside(True, name) == started and "Its last words" in started
 
 
 def test_a_forked_worker_is_confined_and_looks_like_a_started_one(monkeypatch):
