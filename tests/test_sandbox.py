@@ -393,3 +393,29 @@ def test_when_the_fork_server_dies_workers_are_started_again_and_it_is_not_asked
         finally:
             w.close()
     assert list(forkserver.SERVERS.values()) == [None] and forkserver.pids() == set()
+
+
+def test_bwrap_shows_the_metadata_of_the_allowed_packages_only_and_matplotlib_draws():
+    """bubblewrap binds, of the installed packages' .dist-info folders, the allowed packages'
+    only (each bind costs a worker's start): matplotlib and NumPy work and know their
+    versions; the grader's own packages (pytest) are not there."""
+    if not sandbox.bwrap_works():
+        pytest.skip("bubblewrap is not installed or cannot start a sandbox here")
+    probe = PROBE + b'''
+def draw():
+    import importlib.metadata, io
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    png = io.BytesIO()
+    fig.savefig(png, format="png")
+    seen = sorted(d.metadata["Name"].lower() for d in importlib.metadata.distributions())
+    return [len(png.getvalue()) > 1000, importlib.metadata.version("numpy"), seen]
+'''
+    w = Worker({"day3.py": probe}, "bwrap")
+    try:
+        drawn, version, seen = call(w, "draw")
+    finally:
+        w.close()
+    assert drawn and version == np.__version__ and {"numpy", "matplotlib"} <= set(seen)
+    assert "pytest" not in seen and len(seen) <= 12, seen
