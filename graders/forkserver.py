@@ -11,7 +11,8 @@ and only then reads its day files. It is forked twice, so that it is re-parented
 The server holds the one socket that can ask for a worker, and a forked worker closes it first:
 what a request asks for (an environment, the paths Landlock opens) is not checked again.
 A grading process starts the server at its second process-mode worker (one grading alone gains
-nothing from it); when the server cannot start or dies, workers are started as before.
+nothing from it); when the server cannot start or dies, and where the grader is no subreaper,
+workers are started as before. tests/hostile/fork_server_socket shows why the socket is closed.
 """
 import atexit
 import json
@@ -24,7 +25,7 @@ import time
 import traceback
 from pathlib import Path
 
-from graders import switches
+from graders import processes, switches
 
 HERE = Path(__file__).resolve().parent
 BOOT = ("import sys; sys.path[:0] = [sys.argv[1]]; sys.path += sys.argv[3:]; "
@@ -39,8 +40,9 @@ SERVERS = {}  # [pid, sandbox.python_paths()] as JSON -> "one started", then a S
 def server_for(python):
     """The fork server for workers of `python` (sandbox.python_paths(): a server serves one
     Python, as it was found), from the second process-mode worker of this process on; None
-    before, when off, on another system than Linux, and once a server failed here."""
-    if not ON or not sys.platform.startswith("linux"):
+    before, when off, when this process is no subreaper (a forked worker would not be its
+    child to wait for), and once a server failed here."""
+    if not ON or not processes.is_subreaper():
         return None
     key = json.dumps([os.getpid(), python], default=str)  # (a fork of the grader: its own)
     if key not in SERVERS:
@@ -70,12 +72,11 @@ class Server:
     """The grader's end: the server process and its socket."""
 
     def __init__(self, sites, env):
-        self.sites = [str(p) for p in sites]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", BOOT, str(HERE.parent), str(theirs.fileno()),
-                 *self.sites], cwd="/", env=env, stdin=subprocess.DEVNULL,
+                 *map(str, sites)], cwd="/", env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=[theirs.fileno()],
                 start_new_session=True)
         except BaseException:

@@ -10,7 +10,7 @@ import time
 
 from graders import limits
 
-PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
+PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37  # prctl(2)
 
 
 def become_subreaper():
@@ -20,6 +20,19 @@ def become_subreaper():
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         except (OSError, AttributeError):
             pass
+
+
+def is_subreaper():
+    """True when orphans of our descendants come to us (become_subreaper took effect)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    flag = ctypes.c_int(0)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag),
+                                                0, 0, 0)
+    except (OSError, AttributeError):
+        return False
+    return flag.value == 1
 
 
 def parent_of(pid):

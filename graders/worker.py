@@ -237,10 +237,11 @@ class Worker:
         """Process mode: the worker forked by this process's fork server, or None (then it is
         started as the first one was)."""
         server = forkserver.server_for(self.python) if self.mode == "process" else None
-        spec = {"work": work, "home": self.home, "kit": kit.parent, "python": self.python,
-                "env": sandbox.scrubbed_env(self.home), "sites": self.python[0][1:],
-                "learner_side": LEARNER_SIDE}
-        return None if server is None else server.fork(spec, fds)
+        if server is None:
+            return None
+        return server.fork({"work": work, "home": self.home, "kit": kit.parent,
+                            "python": self.python, "env": sandbox.scrubbed_env(self.home),
+                            "sites": self.python[0][1:], "learner_side": LEARNER_SIDE}, fds)
 
     def cpu_seconds(self):
         """The CPU time the worker's processes have used so far (None: not measurable)."""

@@ -419,3 +419,23 @@ def draw():
         w.close()
     assert drawn and version == np.__version__ and {"numpy", "matplotlib"} <= set(seen)
     assert "pytest" not in seen and len(seen) <= 12, seen
+
+
+def test_a_grader_that_is_no_subreaper_starts_its_workers_and_a_long_call_is_no_crash():
+    """A forked worker is re-parented to the grader only when the grader is a subreaper; where
+    it is not (the prctl refused), workers are started, never forked: a forked worker that is
+    not our child would look dead to the grader at its first wait longer than 0.5 s."""
+    script = '''
+from graders import forkserver, processes
+from graders.worker import Worker
+processes.become_subreaper = lambda: None  # as where the kernel refuses it
+src = {"day3.py": b"import time\\ndef nap():\\n    time.sleep(1.2)\\n    return 7\\n"}
+for _ in range(3):
+    w = Worker(src, "process")
+    print(type(w.request("call", ("day3", "nap"), [], {}).get("value")).__name__,
+          type(w.proc).__name__)
+    w.close()
+'''
+    done = subprocess.run([sys.executable, "-c", script], env=ENV, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["int", "Popen"] * 3, done.stdout + done.stderr[-2000:]
